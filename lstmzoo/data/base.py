@@ -1,0 +1,126 @@
+"""The shared LightningDataModule base and the padding collate function."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import lightning.pytorch as pl
+import torch
+from torch import Tensor
+from torch.nn.utils.rnn import pad_sequence
+from torch.utils.data import DataLoader, Dataset
+
+__all__ = ["ZooDataModule", "pad_collate"]
+
+
+def pad_collate(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Collate ``{"x", "y"?}`` samples of varying length into a padded batch.
+
+    ``x: (T_i, D)`` -> ``x: (B, T_max, D)`` plus ``lengths: (B,)``; a ``y`` of shape ``(T_i, ...)``
+    (per-step targets) is padded the same way (with zeros; models mask by ``lengths``), any other
+    ``y`` is stacked. Fixed-size ``x`` (vectors, equal lengths) is stacked with ``lengths=None``.
+    """
+    xs = [s["x"] for s in samples]
+    batch: dict[str, Any] = {}
+    if xs[0].dim() >= 2 and len({x.shape[0] for x in xs}) > 1:
+        lengths = torch.tensor([x.shape[0] for x in xs], dtype=torch.long)
+        batch["x"] = pad_sequence(xs, batch_first=True)
+        batch["lengths"] = lengths
+    else:
+        batch["x"] = torch.stack(xs)
+        batch["lengths"] = None
+    if "y" in samples[0]:
+        ys = [s["y"] for s in samples]
+        if batch["lengths"] is not None and ys[0].dim() >= 1 and ys[0].shape[0] == xs[0].shape[0]:
+            batch["y"] = pad_sequence(ys, batch_first=True)
+        else:
+            batch["y"] = torch.stack(ys)
+    return batch
+
+
+class ZooDataModule(pl.LightningDataModule):
+    """Base of the zoo's data modules.
+
+    Subclasses fill ``self.train_set`` / ``val_set`` / ``test_set`` / ``predict_set`` in ``setup``
+    and describe themselves to the model through:
+
+    * :attr:`input_kind` / :attr:`target_kind` (``"sequence"`` or ``"vector"``), checked against the
+      model's head before training;
+    * :meth:`model_kwargs`: the sizes that come from the data (input size, classes, vocabulary,
+      alphabet) which the CLI passes to the model's constructor, so they land in the checkpoint;
+    * :meth:`adopt_model_kwargs`: the reverse direction, for ``test`` / ``predict`` from a
+      checkpoint: the data module takes the model's vocabulary or alphabet instead of its own.
+    """
+
+    input_kind: str = "sequence"
+    target_kind: str = "vector"
+
+    def __init__(self, batch_size: int = 32, num_workers: int = 0, seed: int = 0) -> None:
+        super().__init__()
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        self.batch_size = batch_size
+        self.num_workers = num_workers
+        self.seed = seed
+        self.train_set: Dataset | None = None
+        self.val_set: Dataset | None = None
+        self.test_set: Dataset | None = None
+        self.predict_set: Dataset | None = None
+
+    def model_kwargs(self) -> dict[str, Any]:
+        """Constructor arguments of the model that the data determines."""
+        return {}
+
+    def adopt_model_kwargs(self, kwargs: dict[str, Any]) -> None:
+        """Take data-derived sizes from a trained model (default: nothing to adopt)."""
+
+    def collate(self, samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        return pad_collate(samples)
+
+    def _loader(self, dataset: Dataset | None, name: str, shuffle: bool = False) -> DataLoader:
+        if dataset is None:
+            raise RuntimeError(
+                f"{type(self).__name__} has no {name} split: call setup() first or configure one"
+            )
+        generator = torch.Generator().manual_seed(self.seed) if shuffle else None
+        return DataLoader(
+            dataset,
+            batch_size=self.batch_size,
+            shuffle=shuffle,
+            num_workers=self.num_workers,
+            collate_fn=self.collate,
+            generator=generator,
+            persistent_workers=self.num_workers > 0,
+        )
+
+    def train_dataloader(self) -> DataLoader:
+        return self._loader(self.train_set, "train", shuffle=True)
+
+    def val_dataloader(self) -> DataLoader:
+        return self._loader(self.val_set, "validation")
+
+    def test_dataloader(self) -> DataLoader:
+        return self._loader(self.test_set, "test")
+
+    def predict_dataloader(self) -> DataLoader:
+        return self._loader(self.predict_set or self.test_set, "predict")
+
+
+class TensorDictDataset(Dataset):
+    """A dataset of ``{"x": x[i], "y": y[i]}`` from pre-built tensors or lists of tensors."""
+
+    def __init__(self, x: Tensor | Sequence[Tensor], y: Tensor | Sequence[Tensor] | None = None) -> None:
+        if y is not None and len(x) != len(y):
+            raise ValueError(f"x and y differ in length: {len(x)} vs {len(y)}")
+        self.x = x
+        self.y = y
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def __getitem__(self, index: int) -> dict[str, Tensor]:
+        item = {"x": self.x[index]}
+        if self.y is not None:
+            item["y"] = self.y[index]
+        return item
