@@ -33,7 +33,8 @@ class JsonlPredictionWriter(BasePredictionWriter):
 
     Args:
         output: the ``.jsonl`` file; default ``<log_dir>/predictions.jsonl``. Each ``predict``
-            run overwrites it. Under several processes, rank ``r > 0`` writes ``<stem>.rank<r>.jsonl``.
+            run overwrites it. Under several processes, rank ``r > 0`` writes
+            ``<stem>.rank<r>.jsonl``.
     """
 
     def __init__(self, output: str | None = None) -> None:
@@ -44,7 +45,9 @@ class JsonlPredictionWriter(BasePredictionWriter):
         self.count = 0
 
     def on_predict_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        base = Path(self.output) if self.output else Path(trainer.log_dir or ".") / "predictions.jsonl"
+        base = (
+            Path(self.output) if self.output else Path(trainer.log_dir or ".") / "predictions.jsonl"
+        )
         if trainer.global_rank:
             base = base.with_name(f"{base.stem}.rank{trainer.global_rank}{base.suffix}")
         base.parent.mkdir(parents=True, exist_ok=True)

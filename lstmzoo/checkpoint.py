@@ -39,7 +39,8 @@ def read_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     except pickle.UnpicklingError as err:
         raise CheckpointError(
             f"checkpoint {path} holds objects that safe loading (weights_only=True) refuses: "
-            f"{str(err).splitlines()[0]}. Only load it with weights_only=False if you trust its source."
+            f"{str(err).splitlines()[0]}. Only load it with weights_only=False if you trust "
+            "its source."
         ) from err
     except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError) as err:
         raise CheckpointError(
@@ -80,6 +81,8 @@ def load_model(path: str | os.PathLike[str], map_location: str | torch.device = 
         cls = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as err:
         raise CheckpointError(f"{path} names class {record['class_path']!r}: {err}") from err
-    model = cls(**{k: v for k, v in (ckpt.get("hyper_parameters") or {}).items() if not k.startswith("_")})
+    model = cls(
+        **{k: v for k, v in (ckpt.get("hyper_parameters") or {}).items() if not k.startswith("_")}
+    )
     model.load_state_dict(ckpt["state_dict"])
     return model.to(map_location)

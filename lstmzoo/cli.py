@@ -15,8 +15,8 @@ from __future__ import annotations
 import copy
 import logging
 import sys
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import lightning.pytorch as pl
@@ -28,7 +28,7 @@ from lightning.pytorch.cli import LightningArgumentParser, LightningCLI
 
 import lstmzoo.data  # noqa: F401 - makes the zoo's data modules resolvable by class name
 from lstmzoo.callbacks import JsonlPredictionWriter
-from lstmzoo.errors import ConfigError, LstmzooError
+from lstmzoo.errors import LstmzooError
 from lstmzoo.registry import get_model_spec, list_models
 
 __all__ = ["LstmzooCLI", "main"]
@@ -40,7 +40,10 @@ _SUBCOMMANDS = ("fit", "validate", "test", "predict")
 
 
 def expand_model_name(model: Any) -> Any:
-    """``"lstm"`` or ``{"class_path": "lstm", ...}`` -> ``{"class_path": <class>, "init_args": ...}``.
+    """Expand a registry name into a class path and its registered defaults.
+
+    ``"lstm"`` or ``{"class_path": "lstm", ...}`` becomes
+    ``{"class_path": <class>, "init_args": ...}``.
 
     Registry defaults go under any ``init_args`` given; anything that is not a registry name
     (a class path, a class name, a mapping without ``class_path``) comes back unchanged.
@@ -111,7 +114,11 @@ class LstmzooCLI(LightningCLI):
         defaults = dict(kwargs.pop("trainer_defaults", None) or {})
         defaults.setdefault(
             "callbacks",
-            [RichProgressBar(leave=True), RichModelSummary(max_depth=2), ModelCheckpoint(save_last=True)],
+            [
+                RichProgressBar(leave=True),
+                RichModelSummary(max_depth=2),
+                ModelCheckpoint(save_last=True),
+            ],
         )
         kwargs["trainer_defaults"] = defaults
         super().__init__(args=args, **kwargs)
@@ -138,7 +145,8 @@ class LstmzooCLI(LightningCLI):
             return
         parser = ArgumentParser(exit_on_error=False)
         parser.add_argument("--data", type=pl.LightningDataModule)
-        datamodule = parser.instantiate_classes(parser.parse_object({"data": data_cfg.clone()})).data
+        instantiate = getattr(parser, "instantiate", None) or parser.instantiate_classes
+        datamodule = instantiate(parser.parse_object({"data": data_cfg.clone()})).data
         init_args = model_cfg.get("init_args")
         if init_args is None:
             return
@@ -183,14 +191,25 @@ class LstmzooCLI(LightningCLI):
         linked = getattr(self, "_linked_datamodule", None)
         if linked is not None and self.datamodule is not None:
             self.datamodule = linked
+        # the default rich callbacks step aside when the config turns their feature off
+        trainer_cfg = self._active_config().get("trainer", {})
+        dropped = set()
+        if trainer_cfg.get("enable_progress_bar") is False:
+            dropped.add(RichProgressBar)
+        if trainer_cfg.get("enable_model_summary") is False:
+            dropped.add(RichModelSummary)
+        if trainer_cfg.get("enable_checkpointing") is False:
+            dropped.add(ModelCheckpoint)
+        callbacks = self.trainer_defaults.get("callbacks", [])
+        self.trainer_defaults["callbacks"] = [c for c in callbacks if type(c) not in dropped]
         return super().instantiate_trainer(**kwargs)
 
 
 def _list_command(argv: Sequence[str]) -> int:
+    import argparse
+
     from rich.console import Console
     from rich.table import Table
-
-    import argparse
 
     parser = argparse.ArgumentParser(prog="lstmzoo list", description="List the registered models.")
     parser.add_argument("pattern", nargs="*", default=["*"], help="wildcard filters, e.g. 'lstm*'")
@@ -220,8 +239,14 @@ def _print_error(message: str, tip: str | None = None) -> None:
 
 def _clean_parser_message(message: str) -> str:
     """Keep what jsonargparse says about the offending key and drop the union bookkeeping."""
-    noise = ("Does not validate against any of the Union subtypes", "Subtypes:", "Errors:",
-             "Expected a <class 'NoneType'>", "Given value type:", "Given value:")
+    noise = (
+        "Does not validate against any of the Union subtypes",
+        "Subtypes:",
+        "Errors:",
+        "Expected a <class 'NoneType'>",
+        "Given value type:",
+        "Given value:",
+    )
     lines = [ln.strip(" -") for ln in message.splitlines()]
     kept = [ln for ln in lines if ln and not ln.startswith(noise)]
     return " ".join(dict.fromkeys(kept))
@@ -245,7 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             sys.argv = argv_before
     except ArgumentError as err:
-        _print_error(_clean_parser_message(str(err)), tip="run `lstmzoo <subcommand> --help` for the options")
+        _print_error(
+            _clean_parser_message(str(err)), tip="run `lstmzoo <subcommand> --help` for the options"
+        )
         return 2
     except LstmzooError as err:
         _print_error(str(err))

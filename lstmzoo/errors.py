@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LstmzooError", "ConfigError", "DataError", "CheckpointError"]
+__all__ = ["CheckpointError", "ConfigError", "DataError", "LstmzooError"]
 
 
 class LstmzooError(Exception):

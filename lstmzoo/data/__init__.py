@@ -2,5 +2,6 @@
 
 from lstmzoo.data.base import ZooDataModule, pad_collate
 from lstmzoo.data.synthetic import AddingProblem, DelayedCopy, Waveform
+from lstmzoo.data.timeseries import CSVSeries
 
-__all__ = ["AddingProblem", "DelayedCopy", "Waveform", "ZooDataModule", "pad_collate"]
+__all__ = ["AddingProblem", "CSVSeries", "DelayedCopy", "Waveform", "ZooDataModule", "pad_collate"]

@@ -97,8 +97,9 @@ class ZooDataModule(pl.LightningDataModule):
     def train_dataloader(self) -> DataLoader:
         return self._loader(self.train_set, "train", shuffle=True)
 
-    def val_dataloader(self) -> DataLoader:
-        return self._loader(self.val_set, "validation")
+    def val_dataloader(self) -> DataLoader | list:
+        # no validation split configured: Lightning skips validation on an empty list
+        return [] if self.val_set is None else self._loader(self.val_set, "validation")
 
     def test_dataloader(self) -> DataLoader:
         return self._loader(self.test_set, "test")
@@ -110,7 +111,9 @@ class ZooDataModule(pl.LightningDataModule):
 class TensorDictDataset(Dataset):
     """A dataset of ``{"x": x[i], "y": y[i]}`` from pre-built tensors or lists of tensors."""
 
-    def __init__(self, x: Tensor | Sequence[Tensor], y: Tensor | Sequence[Tensor] | None = None) -> None:
+    def __init__(
+        self, x: Tensor | Sequence[Tensor], y: Tensor | Sequence[Tensor] | None = None
+    ) -> None:
         if y is not None and len(x) != len(y):
             raise ValueError(f"x and y differ in length: {len(x)} vs {len(y)}")
         self.x = x

@@ -10,7 +10,7 @@ import torch
 
 from lstmzoo.errors import ConfigError
 
-__all__ = ["ZooModule", "TopologyMismatchError"]
+__all__ = ["TopologyMismatchError", "ZooModule"]
 
 log = logging.getLogger(__name__)
 

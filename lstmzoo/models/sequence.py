@@ -11,14 +11,14 @@ from torch import Tensor
 from torchmetrics import MeanAbsoluteError, MeanSquaredError, MetricCollection
 from torchmetrics.classification import MulticlassAccuracy
 
-from lstmzoo.models.base import ZooModule
+from lstmzoo.models.base import TopologyMismatchError, ZooModule
 from lstmzoo.nn.encoders import CellType, RecurrentEncoder
 from lstmzoo.nn.heads import Head, build_head
 from lstmzoo.registry import register_model
 
 __all__ = ["SequenceModel"]
 
-HeadArg = Optional[Union[Callable[[int, int], Head], dict, str]]
+HeadArg = Optional[Union[str, Callable[[int, int], Head]]]
 
 
 @register_model(
@@ -112,6 +112,16 @@ class SequenceModel(ZooModule):
         self.val_metrics = metrics.clone(prefix="val/")
         self.test_metrics = metrics.clone(prefix="test/")
 
+    def check_datamodule(self, datamodule: Any) -> None:
+        super().check_datamodule(datamodule)
+        steps = getattr(datamodule, "steps", None)
+        head_steps = getattr(self.head, "steps", None)
+        if steps is not None and head_steps is not None and steps != head_steps:
+            raise TopologyMismatchError(
+                f"{self._head_name()} emits {head_steps} steps but {type(datamodule).__name__} "
+                f"has {steps}-step targets; set the head's steps to {steps}"
+            )
+
     def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         """``x: (B, T, D)`` (or ``(B, D)`` for ``OneToMany``) -> head output."""
         x, lengths = self.head.prepare_inputs(x, lengths)
@@ -161,7 +171,7 @@ class SequenceModel(ZooModule):
         self._shared_step(batch, "test")
 
     def predict_step(self, batch: Mapping[str, Any], batch_idx: int) -> list[dict[str, Any]]:
-        """One JSON-ready record per sample: the prediction (and the target when the batch has one)."""
+        """One JSON-ready record per sample: the prediction, and the target if the batch has one."""
         y_hat = self(batch["x"], batch.get("lengths"))
         if self.task == "classification":
             y_hat = y_hat.argmax(-1)
@@ -169,7 +179,11 @@ class SequenceModel(ZooModule):
         records = []
         for i in range(y_hat.shape[0]):
             pred = y_hat[i]
-            if self.target_kind == "sequence" and lengths is not None and self.input_kind == "sequence":
+            if (
+                self.target_kind == "sequence"
+                and lengths is not None
+                and self.input_kind == "sequence"
+            ):
                 pred = pred[: int(lengths[i])]
             record: dict[str, Any] = {"prediction": pred.tolist()}
             if "y" in batch:

@@ -16,7 +16,7 @@ from torch import Tensor, nn
 
 from lstmzoo.nn.masking import check_lengths, reverse_padded
 
-__all__ = ["ExplainedRNN", "ExplainedOutput", "LSTMCell", "LSTMGates", "RNNCell"]
+__all__ = ["ExplainedOutput", "ExplainedRNN", "LSTMCell", "LSTMGates", "RNNCell"]
 
 
 class LSTMGates(NamedTuple):
@@ -61,7 +61,10 @@ class _Cell(nn.Module):
 
 
 class RNNCell(_Cell):
-    """Elman cell: ``h = act(W_ih x + b_ih + W_hh h_prev + b_hh)``; ``x: (B, D), h: (B, H) -> (B, H)``."""
+    """Elman cell: ``h = act(W_ih x + b_ih + W_hh h_prev + b_hh)``.
+
+    ``x: (B, D), h: (B, H) -> (B, H)``.
+    """
 
     gates = 1
 
@@ -234,7 +237,9 @@ class ExplainedRNN(nn.Module):
         if lengths is None:
             mask = torch.ones(batch, steps, dtype=torch.bool, device=x.device)
         else:
-            mask = torch.arange(steps, device=x.device).unsqueeze(0) < lengths.to(x.device).unsqueeze(1)
+            mask = torch.arange(steps, device=x.device).unsqueeze(0) < lengths.to(
+                x.device
+            ).unsqueeze(1)
         dirs = self.num_directions
         h_n: list[Tensor] = []
         c_n: list[Tensor] = []

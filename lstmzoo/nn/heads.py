@@ -29,9 +29,11 @@ from typing import Any, ClassVar, Literal, Union
 import torch
 from torch import Tensor, nn
 
+from lstmzoo.errors import ConfigError
 from lstmzoo.nn.encoders import EncoderOutput
 
 __all__ = [
+    "HEADS",
     "Head",
     "HeadFactory",
     "HeadSpec",
@@ -39,7 +41,6 @@ __all__ = [
     "ManyToOne",
     "OneToMany",
     "build_head",
-    "HEADS",
 ]
 
 Topology = Literal["one_to_many", "many_to_many", "many_to_one"]
@@ -224,7 +225,9 @@ class OneToMany(Head):
             )
         seq = x.unsqueeze(1).expand(-1, self.steps, -1)
         if self.mode == "first_step":
-            seq = torch.cat([x.unsqueeze(1), x.new_zeros(x.shape[0], self.steps - 1, x.shape[1])], 1)
+            seq = torch.cat(
+                [x.unsqueeze(1), x.new_zeros(x.shape[0], self.steps - 1, x.shape[1])], 1
+            )
         return seq.contiguous(), None
 
     def forward(self, enc: EncoderOutput) -> Tensor:
@@ -251,14 +254,14 @@ def _resolve_class(name: str) -> type[Head]:
             return by_class[name]
         close = difflib.get_close_matches(name, [*HEADS, *by_class], n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ValueError(f"unknown head {name!r}{hint} Known heads: {', '.join(HEADS)}")
+        raise ConfigError(f"unknown head {name!r}{hint} Known heads: {', '.join(HEADS)}")
     module, _, attr = name.rpartition(".")
     try:
         cls = getattr(importlib.import_module(module), attr)
     except (ImportError, AttributeError) as err:
-        raise ValueError(f"cannot import head class_path {name!r}: {err}") from err
+        raise ConfigError(f"cannot import head class_path {name!r}: {err}") from err
     if not (inspect.isclass(cls) and issubclass(cls, Head)):
-        raise ValueError(f"head class_path {name!r} is not a subclass of lstmzoo.heads.Head")
+        raise ConfigError(f"head class_path {name!r} is not a subclass of lstmzoo.heads.Head")
     return cls
 
 
@@ -277,7 +280,7 @@ def build_head(spec: HeadSpec, in_features: int, out_features: int, default: str
     if isinstance(spec, Mapping):
         unknown = set(spec) - {"class_path", "init_args"}
         if "class_path" not in spec or unknown:
-            raise ValueError(
+            raise ConfigError(
                 "a head given as a mapping needs 'class_path' and optional 'init_args', got keys "
                 f"{sorted(spec)}"
             )
@@ -286,7 +289,7 @@ def build_head(spec: HeadSpec, in_features: int, out_features: int, default: str
         try:
             return cls(in_features, out_features, **init_args)
         except TypeError as err:
-            raise ValueError(f"bad init_args for head {cls.__name__}: {err}") from err
+            raise ConfigError(f"bad init_args for head {cls.__name__}: {err}") from err
     if callable(spec):
         head = spec(in_features, out_features)
         if not isinstance(head, Head):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-__all__ = ["lengths_to_mask", "reverse_padded", "check_lengths"]
+__all__ = ["check_lengths", "lengths_to_mask", "reverse_padded"]
 
 
 def check_lengths(lengths: Tensor | None, batch_size: int, max_len: int) -> Tensor | None:

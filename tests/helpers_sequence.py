@@ -1,0 +1,49 @@
+"""Tiny data settings that make the sequence-zoo configs run in seconds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TINY_DATA = {
+    "AddingProblem": [
+        "--data.init_args.seq_len",
+        "12",
+        "--data.init_args.num_train",
+        "64",
+        "--data.init_args.num_val",
+        "32",
+        "--data.init_args.num_test",
+        "32",
+    ],
+    "DelayedCopy": [
+        "--data.init_args.min_len",
+        "6",
+        "--data.init_args.max_len",
+        "12",
+        "--data.init_args.delay",
+        "2",
+        "--data.init_args.num_train",
+        "64",
+        "--data.init_args.num_val",
+        "32",
+        "--data.init_args.num_test",
+        "32",
+    ],
+    "Waveform": [
+        "--data.init_args.num_train",
+        "64",
+        "--data.init_args.num_val",
+        "32",
+        "--data.init_args.num_test",
+        "32",
+    ],
+}
+
+
+def tiny_cli_args(tmp_path: Path, config: Path) -> list[str]:
+    """``-c config`` plus the tiny-data overrides for the config's data module."""
+    text = config.read_text()
+    for name, args in TINY_DATA.items():
+        if f"class_path: {name}" in text:
+            return ["-c", str(config), *args, "--data.init_args.batch_size", "16"]
+    raise KeyError(f"no tiny data settings for {config}")
