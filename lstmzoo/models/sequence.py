@@ -151,7 +151,9 @@ class SequenceModel(ZooModule):
         pred, target = self._flat(batch, y_hat)
         loss = self._loss(pred, target)
         batch_size = batch["x"].shape[0]
-        self.log(f"{stage}/loss", loss, prog_bar=True, batch_size=batch_size)
+        self.log(
+            f"{stage}/loss", loss, prog_bar=True, batch_size=batch_size, sync_dist=stage != "train"
+        )
         if stage != "train":
             metrics = self.val_metrics if stage == "val" else self.test_metrics
             if self.task == "regression":

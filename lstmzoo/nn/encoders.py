@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import torch
 from torch import Tensor, nn
@@ -101,6 +101,9 @@ class RecurrentEncoder(nn.Module):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.bidirectional = bidirectional
+        # Some CPUs lack oneDNN's low-precision recurrent kernels (bf16 LSTM needs AVX512-BF16 or
+        # AMX); there the layer runs in float32 inside autocast instead of failing.
+        self._cpu_low_precision_ok = True
 
     @property
     def num_directions(self) -> int:
@@ -111,6 +114,20 @@ class RecurrentEncoder(nn.Module):
     def output_size(self) -> int:
         """Features per step of :attr:`EncoderOutput.outputs`: ``dirs * H``."""
         return self.num_directions * self.hidden_size
+
+    def _run(self, inputs: Any) -> tuple[Any, Any]:
+        cpu_autocast = inputs.data.device.type == "cpu" and torch.is_autocast_enabled("cpu")
+        if cpu_autocast and not self._cpu_low_precision_ok:
+            with torch.autocast("cpu", enabled=False):
+                return self.rnn(inputs.float())
+        try:
+            return self.rnn(inputs)
+        except RuntimeError as err:
+            if not (cpu_autocast and "primitive descriptor" in str(err)):
+                raise
+            self._cpu_low_precision_ok = False
+            with torch.autocast("cpu", enabled=False):
+                return self.rnn(inputs.float())
 
     def forward(self, x: Tensor, lengths: Tensor | None = None) -> EncoderOutput:
         """Encode ``x: (B, T, D)``; see the class docstring for shapes."""
@@ -126,10 +143,10 @@ class RecurrentEncoder(nn.Module):
         else:
             lengths_out = lengths
         if lengths is None:
-            outputs, state = self.rnn(x)
+            outputs, state = self._run(x)
         else:
             packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-            packed_out, state = self.rnn(packed)
+            packed_out, state = self._run(packed)
             outputs, _ = pad_packed_sequence(packed_out, batch_first=True, total_length=max_len)
         if isinstance(state, tuple):
             h_n, c_n = state

@@ -48,8 +48,16 @@ def test_datamodules_split_and_describe_themselves():
     batch = next(iter(dm.train_dataloader()))
     assert batch["x"].shape == (4, 10, 2) and batch["lengths"] is None
 
-    copy = DelayedCopy(num_symbols=3, delay=1, min_len=3, max_len=7, num_train=16, num_val=4,
-                       num_test=4, batch_size=8)
+    copy = DelayedCopy(
+        num_symbols=3,
+        delay=1,
+        min_len=3,
+        max_len=7,
+        num_train=16,
+        num_val=4,
+        num_test=4,
+        batch_size=8,
+    )
     copy.setup("fit")
     batch = next(iter(copy.train_dataloader()))
     assert batch["x"].shape[0] == 8 and batch["lengths"] is not None

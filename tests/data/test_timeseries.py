@@ -27,8 +27,14 @@ def test_next_value_windows(tmp_path):
 
 
 def test_sequence_mode_and_features(tmp_path):
-    dm = CSVSeries(str(_series(tmp_path)), target="value", features=["value", "other"], window=4,
-                   horizon=1, mode="sequence")
+    dm = CSVSeries(
+        str(_series(tmp_path)),
+        target="value",
+        features=["value", "other"],
+        window=4,
+        horizon=1,
+        mode="sequence",
+    )
     dm.setup()
     item = dm.train_set[0]
     assert item["x"].shape == (4, 2) and item["y"].shape == (4, 1)

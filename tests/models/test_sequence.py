@@ -20,7 +20,8 @@ def test_forward_backward_every_model_and_head(name, head):
 @pytest.mark.parametrize("mode", ["first_step", "every_step"])
 def test_one_to_many_model(mode):
     model = SequenceModel(
-        input_size=3, hidden_size=8,
+        input_size=3,
+        hidden_size=8,
         head={"class_path": "OneToMany", "init_args": {"mode": mode, "steps": 6}},
     )
     assert model(torch.randn(2, 3)).shape == (2, 6, 1)
@@ -34,8 +35,9 @@ def test_two_layer_lstm_feeds_layer_one_sequence_to_layer_two():
 
 
 def test_masked_loss_ignores_padding():
-    model = SequenceModel(input_size=2, output_size=3, task="classification", hidden_size=4,
-                          head="many_to_many")
+    model = SequenceModel(
+        input_size=2, output_size=3, task="classification", hidden_size=4, head="many_to_many"
+    )
     x, lengths = torch.randn(2, 5, 2), torch.tensor([5, 2])
     y = torch.randint(0, 3, (2, 5))
     batch = {"x": x, "y": y, "lengths": lengths}
@@ -67,7 +69,9 @@ def test_bad_task_arguments():
 
 
 def test_checkpoint_hparams_are_plain_values():
-    model = SequenceModel(input_size=2, head={"class_path": "ManyToOne", "init_args": {"pool": "max"}})
+    model = SequenceModel(
+        input_size=2, head={"class_path": "ManyToOne", "init_args": {"pool": "max"}}
+    )
     again = SequenceModel(**model.hparams)
     assert again.head.pool == "max"
     for value in model.hparams.values():

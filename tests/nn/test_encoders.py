@@ -87,3 +87,12 @@ def test_reverse_padded_is_an_involution_on_real_steps():
     assert r[1, :3, 0].tolist() == [7.0, 6.0, 5.0]
     assert r[1, 3:, 0].tolist() == [8.0, 9.0]  # padding stays in place
     torch.testing.assert_close(reverse_padded(r, lengths), x)
+
+
+def test_bf16_autocast_on_cpu_never_fails():
+    # CPUs without oneDNN's bf16 recurrent kernels fall back to float32 inside autocast
+    enc = RecurrentEncoder(2, 8, "lstm", bidirectional=True)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        dense = enc(torch.randn(3, 5, 2))
+        packed = enc(torch.randn(3, 5, 2), torch.tensor([5, 2, 3]))
+    assert torch.isfinite(dense.outputs).all() and torch.isfinite(packed.outputs).all()
