@@ -51,7 +51,7 @@ def test_masked_loss_ignores_padding():
 
 def test_topology_mismatch_names_both_sides():
     model = SequenceModel(input_size=2, head="many_to_many")
-    with pytest.raises(TopologyMismatchError, match="ManyToMany.*AddingProblem"):
+    with pytest.raises(TopologyMismatchError, match=r"ManyToMany.*AddingProblem"):
         model.check_datamodule(AddingProblem())
     model = SequenceModel(input_size=3, head="many_to_one")
     with pytest.raises(TopologyMismatchError, match="DelayedCopy"):
