@@ -6,14 +6,17 @@ import json
 import logging
 import math
 import os
+import signal
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.callbacks import BasePredictionWriter
+from lightning.pytorch.callbacks import BasePredictionWriter, ModelCheckpoint
+from lightning.pytorch.utilities.exceptions import SIGTERMException
 
-__all__ = ["JsonlPredictionWriter"]
+__all__ = ["JsonlPredictionWriter", "ResumableCheckpoint"]
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +80,67 @@ class JsonlPredictionWriter(BasePredictionWriter):
             self._handle.close()
             self._handle = None
             log.info("wrote %d predictions to %s", self.count, os.fspath(self.path))
+
+
+class ResumableCheckpoint(ModelCheckpoint):
+    """``ModelCheckpoint`` that makes ``--ckpt_path last`` resume any interrupted run.
+
+    * ``save_last=True`` by default;
+    * without an explicit ``dirpath`` checkpoints go to ``<save_dir>/<name>/checkpoints`` (the
+      logger's folder without the version, or ``<default_root_dir>/checkpoints``), so a new run
+      of the same experiment finds the previous run's ``last.ckpt``;
+    * when ``fit`` is interrupted by SIGTERM (e.g. a scheduler's pre-emption) or SIGINT (Ctrl+C),
+      training stops at the next step boundary and ``last.ckpt`` is written with the state after
+      the last completed step (a second Ctrl+C stops at once, without saving). Zoo data modules
+      then resume mid-epoch with exactly the remaining batches. Other exceptions save nothing,
+      so a crash never overwrites a good ``last.ckpt`` with a broken state.
+
+    All other arguments are those of :class:`~lightning.pytorch.callbacks.ModelCheckpoint`.
+    """
+
+    def __init__(self, *args: Any, save_last: bool | None = True, **kwargs: Any) -> None:
+        super().__init__(*args, save_last=save_last, **kwargs)
+
+    def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        if self.dirpath is None:
+            logger = trainer.logger
+            if logger is not None and logger.save_dir is not None:
+                base = Path(logger.save_dir) / str(logger.name or "")
+            else:
+                base = Path(trainer.default_root_dir)
+            self.dirpath = os.fspath(base / "checkpoints")
+        super().setup(trainer, pl_module, stage)
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        # Ctrl+C: finish the current step like SIGTERM does, so the saved state is consistent
+        connector = getattr(trainer, "_signal_connector", None)
+        if threading.current_thread() is not threading.main_thread() or connector is None:
+            return
+        previous = signal.getsignal(signal.SIGINT)
+
+        def stop_at_step_boundary(signum: int, frame: Any) -> None:
+            if connector.received_sigterm:  # second Ctrl+C: stop now
+                raise KeyboardInterrupt
+            log.info("Ctrl+C: stopping after the current step (press again to stop at once)")
+            connector.received_sigterm = True
+
+        signal.signal(signal.SIGINT, stop_at_step_boundary)
+        self._previous_sigint = previous
+
+    def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        previous = getattr(self, "_previous_sigint", None)
+        if previous is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, previous)
+            self._previous_sigint = None
+
+    def on_exception(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, exception: BaseException
+    ) -> None:
+        if not isinstance(exception, (KeyboardInterrupt, SIGTERMException)):
+            return
+        if trainer.state.fn != "fit" or self.dirpath is None:
+            return
+        self._save_last_checkpoint(trainer, self._monitor_candidates(trainer))
+        log.info(
+            "interrupted: saved %s", os.path.join(self.dirpath, self.CHECKPOINT_NAME_LAST + ".ckpt")
+        )

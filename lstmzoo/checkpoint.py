@@ -34,13 +34,19 @@ def read_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise CheckpointError(f"checkpoint {path} does not exist")
     if path.stat().st_size == 0:
         raise CheckpointError(f"checkpoint {path} is empty (0 bytes): the save was interrupted")
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    # torch.save writes a zip archive (or, before torch 1.6, a pickle starting with 0x80)
+    if not head.startswith(b"PK") and not head.startswith(b"\x80"):
+        raise CheckpointError(f"checkpoint {path} is truncated or not a PyTorch checkpoint")
     try:
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
+        lines = str(err).splitlines()
+        detail = next((ln.strip() for ln in lines if "Unsupported global" in ln), lines[0])
         raise CheckpointError(
-            f"checkpoint {path} holds objects that safe loading (weights_only=True) refuses: "
-            f"{str(err).splitlines()[0]}. Only load it with weights_only=False if you trust "
-            "its source."
+            f"checkpoint {path} holds objects that safe loading (weights_only=True) refuses "
+            f"({detail}). Only load it with weights_only=False if you trust its source."
         ) from err
     except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError) as err:
         raise CheckpointError(

@@ -14,20 +14,21 @@ from __future__ import annotations
 
 import copy
 import logging
+import signal
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import lightning.pytorch as pl
 import yaml
 from jsonargparse import ArgumentError, ArgumentParser, Namespace, set_loader
 from jsonargparse._loaders_dumpers import get_loader_exceptions, loaders
-from lightning.pytorch.callbacks import ModelCheckpoint, RichModelSummary, RichProgressBar
+from lightning.pytorch.callbacks import RichModelSummary, RichProgressBar
 from lightning.pytorch.cli import LightningArgumentParser, LightningCLI
+from lightning.pytorch.utilities.exceptions import SIGTERMException
 
 import lstmzoo.data  # noqa: F401 - makes the zoo's data modules resolvable by class name
-from lstmzoo.callbacks import JsonlPredictionWriter
+from lstmzoo.callbacks import JsonlPredictionWriter, ResumableCheckpoint
 from lstmzoo.errors import LstmzooError
 from lstmzoo.registry import get_model_spec, list_models
 
@@ -117,7 +118,7 @@ class LstmzooCLI(LightningCLI):
             [
                 RichProgressBar(leave=True),
                 RichModelSummary(max_depth=2),
-                ModelCheckpoint(save_last=True),
+                ResumableCheckpoint(),
             ],
         )
         kwargs["trainer_defaults"] = defaults
@@ -171,11 +172,13 @@ class LstmzooCLI(LightningCLI):
             return
         sub = self.config.subcommand
         ckpt_path = self.config[sub].get("ckpt_path")
-        if not ckpt_path or not Path(ckpt_path).is_file():
+        if not ckpt_path or str(ckpt_path) in ("last", "best", "hpc", "registry"):
             return
         from lstmzoo.checkpoint import read_checkpoint
 
-        ckpt = read_checkpoint(ckpt_path)
+        ckpt = read_checkpoint(ckpt_path)  # a bad file fails here with one clear message
+        if sub == "fit":
+            return  # resuming: the config describes the model, Lightning restores the state
         hparams = dict(ckpt.get("hyper_parameters") or {})
         for key in ("_instantiator", "_class_path"):
             hparams.pop(key, None)
@@ -199,7 +202,7 @@ class LstmzooCLI(LightningCLI):
         if trainer_cfg.get("enable_model_summary") is False:
             dropped.add(RichModelSummary)
         if trainer_cfg.get("enable_checkpointing") is False:
-            dropped.add(ModelCheckpoint)
+            dropped.add(ResumableCheckpoint)
         callbacks = self.trainer_defaults.get("callbacks", [])
         self.trainer_defaults["callbacks"] = [c for c in callbacks if type(c) not in dropped]
         return super().instantiate_trainer(**kwargs)
@@ -277,6 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LstmzooError as err:
         _print_error(str(err))
         return 2
+    except SIGTERMException:
+        # stopped by SIGTERM (pre-emption); last.ckpt was saved, resume with --ckpt_path last
+        return 128 + signal.SIGTERM
     return 0
 
 

@@ -9,9 +9,45 @@ import lightning.pytorch as pl
 import torch
 from torch import Tensor
 from torch.nn.utils.rnn import pad_sequence
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader, Dataset, Sampler
 
-__all__ = ["ZooDataModule", "pad_collate"]
+__all__ = ["EpochSampler", "ZooDataModule", "pad_collate"]
+
+
+class EpochSampler(Sampler[int]):
+    """Sample indices in an order that depends only on ``(seed, epoch)``; resumable mid-epoch.
+
+    Lightning calls :meth:`set_epoch` before every epoch. :meth:`skip` drops the first ``n``
+    indices of the next pass only, which is how a run interrupted mid-epoch continues with exactly
+    the samples the uninterrupted run would have seen. ``len()`` stays the full size so the
+    trainer's batch counting is unchanged.
+    """
+
+    def __init__(self, size: int, seed: int = 0, shuffle: bool = True) -> None:
+        self.size = size
+        self.seed = seed
+        self.shuffle = shuffle
+        self.epoch = 0
+        self._skip = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def skip(self, count: int) -> None:
+        """Leave out the first ``count`` indices of the next pass."""
+        self._skip = max(0, count)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        if self.shuffle:
+            g = torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch)
+            order = torch.randperm(self.size, generator=g).tolist()
+        else:
+            order = list(range(self.size))
+        start, self._skip = self._skip, 0
+        return iter(order[start:])
+
+    def __len__(self) -> int:
+        return self.size
 
 
 def pad_collate(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -83,16 +119,29 @@ class ZooDataModule(pl.LightningDataModule):
             raise RuntimeError(
                 f"{type(self).__name__} has no {name} split: call setup() first or configure one"
             )
-        generator = torch.Generator().manual_seed(self.seed) if shuffle else None
+        sampler = EpochSampler(len(dataset), self.seed, shuffle)  # type: ignore[arg-type]
+        if shuffle:
+            sampler.set_epoch(self._trainer_epoch())
+            sampler.skip(self._batches_done_this_epoch() * self.batch_size)
         return DataLoader(
             dataset,
             batch_size=self.batch_size,
-            shuffle=shuffle,
+            sampler=sampler,
             num_workers=self.num_workers,
             collate_fn=self.collate,
-            generator=generator,
             persistent_workers=self.num_workers > 0,
         )
+
+    def _trainer_epoch(self) -> int:
+        trainer = getattr(self, "trainer", None)
+        return int(trainer.current_epoch) if trainer is not None else 0
+
+    def _batches_done_this_epoch(self) -> int:
+        """When fit resumes from a mid-epoch checkpoint: the batches that epoch already used."""
+        trainer = getattr(self, "trainer", None)
+        if trainer is None or not trainer.fit_loop.restarting:
+            return 0
+        return int(trainer.fit_loop.epoch_loop.batch_progress.current.completed)
 
     def train_dataloader(self) -> DataLoader:
         return self._loader(self.train_set, "train", shuffle=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import lightning.pytorch as pl
@@ -39,6 +40,18 @@ class ZooModule(pl.LightningModule):
     input_kind: str = "sequence"
     #: ``"sequence"`` or ``"vector"``: what it predicts per sample (set by subclasses).
     target_kind: str = "vector"
+
+    @classmethod
+    def load_from_checkpoint(cls, checkpoint_path: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Lightning's ``load_from_checkpoint``; a bad file raises :class:`CheckpointError`."""
+        try:
+            return super().load_from_checkpoint(checkpoint_path, *args, **kwargs)
+        except Exception:
+            if isinstance(checkpoint_path, (str, os.PathLike)):
+                from lstmzoo.checkpoint import read_checkpoint
+
+                read_checkpoint(checkpoint_path)  # raises a CheckpointError naming the problem
+            raise
 
     def configure_optimizers(self) -> Any:
         lr = float(self.hparams.get("lr", 1e-3))
