@@ -7,6 +7,7 @@ The public API::
     model = lstmzoo.create_model("lstm", hidden_size=128)
 """
 
+from lstmzoo.checkpoint import load_model
 from lstmzoo.errors import CheckpointError, ConfigError, DataError, LstmzooError
 from lstmzoo.registry import (
     ModelSpec,
@@ -30,5 +31,6 @@ __all__ = [
     "create_model",
     "get_model_spec",
     "list_models",
+    "load_model",
     "register_model",
 ]

@@ -58,6 +58,21 @@ class ZooModule(pl.LightningModule):
         weight_decay = float(self.hparams.get("weight_decay", 0.0))
         return torch.optim.Adam(self.parameters(), lr=lr, weight_decay=weight_decay)
 
+    # -- export (see lstmzoo.export) ----------------------------------------------------------
+
+    def export_module(self) -> torch.nn.Module:
+        """A module whose ``forward`` takes and returns tensors only (what ONNX and TorchScript
+        see). The default exports ``self`` as it is."""
+        return self
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        """Inputs to trace the export with (small, any valid shape)."""
+        raise NotImplementedError(f"{type(self).__name__} does not describe its export inputs")
+
+    def export_axes(self) -> dict[str, dict[str, dict[int, str]]]:
+        """``{"inputs": {name: {axis: label}}, "outputs": {...}}`` with the dynamic axes."""
+        raise NotImplementedError(f"{type(self).__name__} does not describe its export axes")
+
     def setup(self, stage: str) -> None:
         trainer = getattr(self, "_trainer", None)
         datamodule = getattr(trainer, "datamodule", None) if trainer is not None else None

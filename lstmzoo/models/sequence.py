@@ -18,6 +18,20 @@ from lstmzoo.registry import register_model
 
 __all__ = ["SequenceModel"]
 
+
+class _SequenceNet(torch.nn.Module):
+    """Encoder + head as a plain module (what gets exported): ``x -> head output``."""
+
+    def __init__(self, encoder: RecurrentEncoder, head: Head) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.head = head
+
+    def forward(self, x: Tensor) -> Tensor:
+        x, lengths = self.head.prepare_inputs(x, None)
+        return self.head(self.encoder(x, lengths))
+
+
 HeadArg = Optional[Union[str, Callable[[int, int], Head]]]
 
 
@@ -126,6 +140,23 @@ class SequenceModel(ZooModule):
         """``x: (B, T, D)`` (or ``(B, D)`` for ``OneToMany``) -> head output."""
         x, lengths = self.head.prepare_inputs(x, lengths)
         return self.head(self.encoder(x, lengths))
+
+    def export_module(self) -> torch.nn.Module:
+        return _SequenceNet(self.encoder, self.head)
+
+    def example_inputs(self) -> tuple[Tensor, ...]:
+        size = self.encoder.input_size
+        if self.input_kind == "vector":
+            return (torch.randn(2, size),)
+        return (torch.randn(2, 5, size),)
+
+    def export_axes(self) -> dict[str, dict[str, dict[int, str]]]:
+        inputs = {0: "batch"} if self.input_kind == "vector" else {0: "batch", 1: "time"}
+        # OneToMany emits a fixed number of steps; the others follow the input's time axis
+        outputs = {0: "batch"}
+        if self.target_kind == "sequence" and self.input_kind == "sequence":
+            outputs[1] = "time"
+        return {"inputs": {"x": inputs}, "outputs": {"y": outputs}}
 
     def _flat(self, batch: Mapping[str, Any], y_hat: Tensor) -> tuple[Tensor, Tensor]:
         """Predictions and targets of the real (unpadded) positions, flattened for loss/metrics."""

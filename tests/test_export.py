@@ -1,0 +1,106 @@
+"""Export every zoo model and compare the exported program with PyTorch."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import lstmzoo
+from lstmzoo.cli import main
+from lstmzoo.export import export_model
+
+onnxruntime = pytest.importorskip("onnxruntime")
+
+SEQUENCE_MODELS = {
+    "rnn": {"input_size": 2},
+    "lstm": {"input_size": 2},
+    "gru": {"input_size": 2},
+    "lstm_2layer": {"input_size": 3, "bidirectional": True, "head": "many_to_many"},
+    "lstm_onetomany": {
+        "input_size": 3,
+        "head": {"class_path": "OneToMany", "init_args": {"steps": 6}},
+    },
+}
+
+
+def _model(key):
+    name = "lstm" if key == "lstm_onetomany" else key
+    torch.manual_seed(0)
+    return lstmzoo.create_model(name, hidden_size=8, **SEQUENCE_MODELS[key]).eval()
+
+
+def _inputs(model, length):
+    x = model.example_inputs()[0]
+    if x.dim() == 3:
+        return torch.randn(3, length, x.shape[-1])
+    return torch.randn(3, x.shape[-1])
+
+
+@pytest.mark.parametrize("key", sorted(SEQUENCE_MODELS))
+def test_onnx_matches_pytorch_on_two_lengths(key, tmp_path):
+    model = _model(key)
+    path = export_model(model, "onnx", tmp_path / "m.onnx")
+    session = onnxruntime.InferenceSession(str(path))
+    for length in (4, 13):
+        x = _inputs(model, length)
+        (got,) = session.run(None, {"x": x.numpy()})
+        want = model(x).detach().numpy()
+        assert got.shape == want.shape
+        assert abs(got - want).max() <= 1e-4
+
+
+@pytest.mark.parametrize("key", sorted(SEQUENCE_MODELS))
+def test_torchscript_matches_pytorch_on_two_lengths(key, tmp_path):
+    model = _model(key)
+    path = export_model(model, "torchscript", tmp_path / "m.pt")
+    loaded = torch.jit.load(str(path))
+    for length in (4, 13):
+        x = _inputs(model, length)
+        torch.testing.assert_close(loaded(x), model(x), atol=1e-5, rtol=1e-5)
+
+
+def test_export_command_from_a_checkpoint(in_tmp, capsys):
+    args = [
+        "fit",
+        "--model",
+        "lstm",
+        "--data",
+        "AddingProblem",
+        "--data.init_args.seq_len",
+        "8",
+        "--data.init_args.num_train",
+        "32",
+        "--data.init_args.num_val",
+        "16",
+        "--trainer.max_epochs",
+        "1",
+        "--trainer.logger",
+        "false",
+        "--trainer.enable_progress_bar",
+        "false",
+        "--trainer.enable_model_summary",
+        "false",
+    ]
+    assert main(args) == 0
+    ckpt = next(in_tmp.glob("**/last.ckpt"))
+    assert main(["export", "--ckpt_path", str(ckpt), "--format", "onnx"]) == 0
+    assert ckpt.with_suffix(".onnx").is_file()
+    assert (
+        main(
+            [
+                "export",
+                "--ckpt_path",
+                str(ckpt),
+                "--format",
+                "torchscript",
+                "--output",
+                "out/model.pt",
+            ]
+        )
+        == 0
+    )
+    assert (in_tmp / "out" / "model.pt").is_file()
+    bad = in_tmp / "bad.ckpt"
+    bad.write_text("nope")
+    assert main(["export", "--ckpt_path", str(bad)]) == 2
+    assert "not a PyTorch checkpoint" in capsys.readouterr().err
