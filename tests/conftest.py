@@ -16,3 +16,20 @@ def in_tmp(tmp_path, monkeypatch):
     """Run in a fresh folder (lightning_logs/ and checkpoints land there)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def run_lstmzoo(args, cwd, env=None, timeout=600):
+    """Run ``python -m lstmzoo *args`` in a subprocess that imports this checkout."""
+    import subprocess
+    import sys
+
+    path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    full_env = {**os.environ, "PYTHONPATH": path, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "lstmzoo", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 import torch
 
@@ -14,7 +10,7 @@ from lstmzoo.cli import main
 from lstmzoo.errors import CheckpointError
 from lstmzoo.models import SequenceModel
 
-from .conftest import REPO
+from .conftest import run_lstmzoo
 
 RUN = [
     "fit",
@@ -48,18 +44,7 @@ RUN = [
 
 
 def _lstmzoo(args, cwd):
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "lstmzoo", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_lstmzoo(args, cwd, timeout=300)
 
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])

@@ -4,9 +4,6 @@ and a few steps under bf16 autocast and under DDP with two CPU processes."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from lstmzoo.checkpoint import load_model
 from lstmzoo.cli import LstmzooCLI, main
 
 from . import helpers_sequence
-from .conftest import CONFIGS, REPO
+from .conftest import CONFIGS, run_lstmzoo
 
 QUIET = ["--trainer.enable_progress_bar", "false", "--trainer.enable_model_summary", "false"]
 
@@ -104,31 +101,11 @@ def test_bf16_mixed_on_cpu(name, in_tmp):
 @pytest.mark.parametrize("name", sorted(ZOO_CASES))
 def test_ddp_two_cpu_processes(name, in_tmp):
     args = _args(name, in_tmp)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-        # the recurrent weights must stay one contiguous chunk on every rank
-        "PYTHONWARNINGS": "error:RNN module weights:UserWarning",
-    }
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lstmzoo",
-            "fit",
-            *args,
-            "-c",
-            str(CONFIGS / "trainer" / "ddp_cpu.yaml"),
-            "--trainer.max_steps",
-            "3",
-            "--trainer.limit_val_batches",
-            "1",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    # the recurrent weights must stay one contiguous chunk on every rank
+    env = {"PYTHONWARNINGS": "error:RNN module weights:UserWarning"}
+    ddp = ["-c", str(CONFIGS / "trainer" / "ddp_cpu.yaml")]
+    steps = ["--trainer.max_steps", "3", "--trainer.limit_val_batches", "1"]
+    proc = run_lstmzoo(["fit", *args, *ddp, *steps], in_tmp, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "contiguous chunk" not in proc.stderr
     assert list(in_tmp.glob("run/**/last.ckpt"))
