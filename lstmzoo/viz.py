@@ -324,7 +324,8 @@ def gates_figure(seed: int = 0) -> Figure:
     )
 
 
-#: name -> builder(seed) -> Figure; ``python -m lstmzoo.viz NAME`` renders one of them.
+#: name -> builder(seed) -> Figure; ``python -m lstmzoo.viz NAME`` renders one of them. The tests
+#: render every entry and expect its PNG at ``docs/images/NAME.png``; keep builders to seconds.
 FIGURES: dict[str, Callable[[int], Figure]] = {
     "gates": gates_figure,
     "gradients": gradients_figure,
