@@ -15,6 +15,7 @@ LMDB (the layout of the text-recognition community, needs ``pip install lmdb``):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Iterable, Sequence
@@ -171,6 +172,29 @@ def error_item(name: str, text: str | None, message: str, prep: ImagePrep) -> di
     }
 
 
+_ENVS: dict[tuple[str, int], Any] = {}
+
+
+def _open_env(path: str) -> Any:
+    """One read-only environment per path and process (LMDB refuses a second one)."""
+    lmdb = _import_lmdb()
+    pid = os.getpid()
+    for old in [k for k in _ENVS if k[1] != pid]:
+        # inherited through fork: LMDB environments must not be used (or kept) across fork
+        with contextlib.suppress(Exception):
+            _ENVS[old].close()
+        del _ENVS[old]
+    key = (os.path.realpath(path), pid)
+    if key not in _ENVS:
+        try:
+            _ENVS[key] = lmdb.open(
+                path, readonly=True, lock=False, readahead=False, meminit=False, max_readers=64
+            )
+        except lmdb.Error as err:
+            raise DataError(f"cannot open LMDB dataset {path}: {err}") from None
+    return _ENVS[key]
+
+
 def _import_lmdb() -> Any:
     try:
         import lmdb
@@ -222,18 +246,7 @@ class LmdbLines(LabeledImages):
 
     def _open(self) -> Any:
         if self._env is None or self._pid != os.getpid():
-            lmdb = _import_lmdb()
-            try:
-                self._env = lmdb.open(
-                    self.lmdb_path,
-                    readonly=True,
-                    lock=False,
-                    readahead=False,
-                    meminit=False,
-                    max_readers=64,
-                )
-            except lmdb.Error as err:
-                raise DataError(f"cannot open LMDB dataset {self.lmdb_path}: {err}") from None
+            self._env = _open_env(self.lmdb_path)
             self._pid = os.getpid()
         return self._env
 

@@ -55,6 +55,11 @@ def settings_key(dataset: SyntheticTextLines) -> str:
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _init_worker() -> None:
+    # one thread per process: forked children must not enter the parent's OpenMP pool
+    torch.set_num_threads(1)
+
+
 def _to_bytes(pixels: torch.Tensor) -> bytes:
     try:
         return pixels.contiguous().numpy().tobytes()
@@ -97,7 +102,7 @@ def prerender(
         for a, b in chunks:
             labels += _render_chunk(dataset, str(images), a, b)
     else:
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
             futures = [pool.submit(_render_chunk, dataset, str(images), a, b) for a, b in chunks]
             for future in futures:
                 labels += future.result()
