@@ -246,7 +246,9 @@ class CRNNOCR(ZooModule):
                 if remaining is not None:
                     elapsed = callback.time_elapsed("train")
                     fractions.append(elapsed / max(elapsed + remaining, 1e-9))
-        total = trainer.estimated_stepping_batches
+        total = getattr(self, "_total_steps", None)
+        if total is None:
+            total = self._total_steps = float(trainer.estimated_stepping_batches)
         if total and math.isfinite(total):
             fractions.append(trainer.global_step / total)
         return min(1.0, max(fractions)) if fractions else None
@@ -263,6 +265,9 @@ class CRNNOCR(ZooModule):
             low = self.hparams["min_lr_ratio"]
             factor *= low + (1.0 - low) * 0.5 * (1.0 + math.cos(math.pi * progress))
         return factor
+
+    def on_train_start(self) -> None:
+        self._total_steps = None  # the step budget of this fit, read on first use
 
     def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
         if self.hparams["lr_schedule"] == "constant":

@@ -132,3 +132,15 @@ def test_save_sample_writes_a_small_png(tmp_path) -> None:
         assert img.size == (100, 32)
         assert img.getextrema()[0] < 80  # dark text on white
     assert path.stat().st_size < 20_000
+
+
+def test_example_writer_makes_a_predictable_folder(tmp_path) -> None:
+    from lstmzoo.data.ocr.files import read_label_file
+    from lstmzoo.data.ocr.render import main
+
+    assert main([str(tmp_path / "one.png"), "--text", "solo"]) == 0
+    assert (tmp_path / "one.png").stat().st_size > 0
+    assert main([str(tmp_path / "set"), "--text", "hello", "42", "--augment", "0.5"]) == 0
+    entries = read_label_file(tmp_path / "set" / "labels.txt")
+    assert [label for _, label, _ in entries] == ["hello", "42"]
+    assert all(path.is_file() for path, _, _ in entries)

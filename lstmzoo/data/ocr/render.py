@@ -348,3 +348,45 @@ def save_sample(
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path)
     return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m lstmzoo.data.ocr OUT [--text T ...]``: write example images.
+
+    ``OUT`` ending in ``.png`` gets one image of the first text; any other ``OUT`` is a folder
+    that gets one PNG per text and a ``labels.txt`` (so it works as ``predict_path`` or as a
+    tiny labelled set).
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m lstmzoo.data.ocr", description=main.__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--text", nargs="+", default=["lstmzoo"])
+    parser.add_argument("--font", default=None, help="font family (default: DejaVu Sans or any)")
+    parser.add_argument("--augment", type=float, default=0.0)
+    parser.add_argument("--width", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=0)
+    opts = parser.parse_args(argv)
+    from lstmzoo.data.ocr.fonts import resolve_fonts
+
+    font = resolve_fonts([opts.font], chars="".join(opts.text))[0] if opts.font else None
+    if opts.out.suffix.lower() == ".png":
+        save_sample(
+            opts.out, opts.text[0], font, width=opts.width, augment=opts.augment, seed=opts.seed
+        )
+        print(opts.out)
+        return 0
+    lines = []
+    for i, text in enumerate(opts.text):
+        name = f"{i:03d}_{''.join(c for c in text if c.isalnum())[:20] or 'text'}.png"
+        save_sample(
+            opts.out / name, text, font, width=opts.width, augment=opts.augment, seed=opts.seed + i
+        )
+        lines.append(f"{name}\t{text}")
+    (opts.out / "labels.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(opts.out / "labels.txt")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
