@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--batches", type=int, default=15, help="batches per measurement")
     parser.add_argument("--num-workers", type=int, default=None, help="default: the config's")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads")
     parser.add_argument("--quick", action="store_true", help="2 rounds of 2 batches")
     opts = parser.parse_args(argv)
     if opts.quick:
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         f"fed {med['fed']:.1f} img/s"
     )
     print(f"ratio render/train = {med['render'] / med['train']:.2f} (>= 1: the renderer keeps up)")
-    print(f"ratio fed/train    = {med['fed'] / med['train']:.2f} (training speed kept with rendering)")
+    print(f"ratio fed/train    = {med['fed'] / med['train']:.2f} (training speed kept)")
     return 0
 
 

@@ -126,6 +126,18 @@ def test_unreadable_training_image_is_a_data_error_naming_it(tmp_path, name) -> 
         ds[0]
 
 
+def test_missing_and_empty_files_are_named_when_the_data_is_set_up(tmp_path) -> None:
+    folder = bad_files(tmp_path / "set")
+    (folder / "labels.txt").write_text(
+        "good.png\tok\nempty.png\tok\nmissing.png\tok\n", encoding="utf-8"
+    )
+    dm = OCRDataModule(train_path=str(folder), val_fraction=0.0)
+    with pytest.raises(
+        DataError, match=r"2 image file.*empty\.png \(empty.*missing\.png \(missing"
+    ):
+        dm.setup("fit")
+
+
 def test_unreadable_images_become_error_items_for_prediction(tmp_path) -> None:
     folder = bad_files(tmp_path / "bad")
     dm = OCRDataModule(predict_path=str(folder))

@@ -38,6 +38,24 @@ Split = Literal["train", "val", "test"]
 SPLIT_SEEDS = {"train": 0, "val": 10_007, "test": 20_011}
 
 
+def _check_files(paths: Sequence[Path], label_file: Path) -> None:
+    """Missing or empty image files named up front, before any worker process starts."""
+    bad = []
+    for path in paths:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            bad.append(f"{path} (missing)")
+            continue
+        if size == 0:
+            bad.append(f"{path} (empty, 0 bytes)")
+    if bad:
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise DataError(
+            f"{label_file}: {len(bad)} image file(s) cannot be read: {', '.join(bad[:5])}{more}"
+        )
+
+
 class FreshSampler(Sampler[int]):
     """Epoch ``e`` of an endless synthetic set: indices ``e * n`` to ``(e + 1) * n - 1``.
 
@@ -298,7 +316,10 @@ class OCRDataModule(ZooDataModule):
             self.too_long_policy,
             what,
         )
-        return LabeledImages([entries[i][0] for i in kept], normalized, prep, strict)
+        paths = [entries[i][0] for i in kept]
+        if strict:
+            _check_files(paths, p)
+        return LabeledImages(paths, normalized, prep, strict)
 
     def predictable(self, path: str) -> Dataset:
         """What ``predict_path`` names: an image, a folder of images, a labels file or an LMDB."""
