@@ -1,6 +1,7 @@
 """The zoo's LightningModules; importing this package registers the built-in models."""
 
 from lstmzoo.models.base import TopologyMismatchError, ZooModule
+from lstmzoo.models.ocr import CRNNOCR
 from lstmzoo.models.sequence import SequenceModel
 
-__all__ = ["SequenceModel", "TopologyMismatchError", "ZooModule"]
+__all__ = ["CRNNOCR", "SequenceModel", "TopologyMismatchError", "ZooModule"]

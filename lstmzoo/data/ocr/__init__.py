@@ -1,0 +1,53 @@
+"""OCR data: synthetic text lines rendered on the fly, and readers for the user's own images.
+
+* :class:`OCRDataModule` - the LightningDataModule of the ``crnn_ocr`` model;
+* :mod:`~lstmzoo.data.ocr.render` - the synthetic renderer (:func:`save_sample` writes an example);
+* :mod:`~lstmzoo.data.ocr.fonts` - font discovery and selection by family name;
+* :mod:`~lstmzoo.data.ocr.files` - labels files, folders and LMDB datasets;
+* :mod:`~lstmzoo.data.ocr.labels` - alphabet and CTC-length checks of labels;
+* :mod:`~lstmzoo.data.ocr.images` - image reading and resizing to model inputs.
+
+Pillow is needed to render or read images (``pip install 'lstmzoo[ocr]'``); it is imported only
+when images are touched.
+"""
+
+from lstmzoo.data.ocr.datamodule import FreshSampler, OCRDataModule
+from lstmzoo.data.ocr.files import LabeledImages, LmdbLines, read_label_file, write_lmdb
+from lstmzoo.data.ocr.fonts import FontFile, discover_fonts, font_families, resolve_fonts
+from lstmzoo.data.ocr.images import ImagePrep, collate_lines, open_image, to_grayscale, to_tensor
+from lstmzoo.data.ocr.labels import check_label, check_labels
+from lstmzoo.data.ocr.prerender import PrerenderedLines, prerender
+from lstmzoo.data.ocr.render import (
+    SyntheticTextLines,
+    TextLineRenderer,
+    TextSource,
+    load_words,
+    save_sample,
+)
+
+__all__ = [
+    "FontFile",
+    "FreshSampler",
+    "ImagePrep",
+    "LabeledImages",
+    "LmdbLines",
+    "OCRDataModule",
+    "PrerenderedLines",
+    "SyntheticTextLines",
+    "TextLineRenderer",
+    "TextSource",
+    "check_label",
+    "check_labels",
+    "collate_lines",
+    "discover_fonts",
+    "font_families",
+    "load_words",
+    "open_image",
+    "prerender",
+    "read_label_file",
+    "resolve_fonts",
+    "save_sample",
+    "to_grayscale",
+    "to_tensor",
+    "write_lmdb",
+]

@@ -1,0 +1,354 @@
+"""CRNN-BiLSTM text recognition trained with CTC: the zoo's OCR model."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal, NamedTuple, Optional, Union
+
+import torch
+from lightning.pytorch.callbacks import Timer
+from torch import Tensor, nn
+from torchmetrics import MeanMetric, MetricCollection
+from torchmetrics.text import CharErrorRate
+
+from lstmzoo.errors import ConfigError, DataError
+from lstmzoo.models.base import ZooModule
+from lstmzoo.nn.crnn import CRNN, BatchNormWhere, CRNNOutput, crnn_output_length
+from lstmzoo.nn.ctc import (
+    DEFAULT_ALPHABET,
+    Alphabet,
+    Decoded,
+    beam_search_decode,
+    encode_batch,
+    greedy_decode,
+)
+from lstmzoo.registry import register_model
+
+__all__ = ["CRNNOCR", "Reading"]
+
+ImageInput = Union[str, "os.PathLike[str]", bytes, Any]
+
+
+class Reading(NamedTuple):
+    """What :meth:`CRNNOCR.read` returns per image.
+
+    Attributes:
+        text: the text read ("" when the image could not be read).
+        confidence: product of the per-character confidences (see :mod:`lstmzoo.nn.ctc`).
+        char_confidences: one probability per character of ``text``.
+        error: why the image could not be read, else ``None``.
+    """
+
+    text: str
+    confidence: float
+    char_confidences: list[float]
+    error: Optional[str] = None
+
+
+@register_model(
+    "crnn_ocr",
+    task="text recognition (OCR, CTC)",
+    topology="image->N",
+    config="configs/crnn_ocr.yaml",
+    description="CRNN: VGG-style CNN + BiLSTM -> Linear -> BiLSTM -> Linear, CTC loss",
+)
+class CRNNOCR(ZooModule):
+    """Reads a text line: ``(B, 1, 32, W)`` images -> ``(B, floor(W/4)+1, len(alphabet)+1)`` scores.
+
+    ``batch = {"x": (B, 1, 32, W), "widths": (B,), "text": [label, ...], "name": [...],
+    "error": [...]}``
+    as built by :class:`~lstmzoo.data.ocr.OCRDataModule`. The loss is
+    ``nn.CTCLoss(blank=0, zero_infinity=True)`` on float32 log-probabilities, also under mixed
+    precision (autocast is switched off around ``log_softmax`` and the loss).
+
+    Args:
+        alphabet: the characters (the blank is class 0, ``alphabet[i]`` class ``i + 1``);
+            linked from the data module and stored in the checkpoint.
+        case_fold: labels are mapped to the alphabet's case (see :class:`~lstmzoo.nn.ctc.Alphabet`).
+        image_width: training image width (``floor(W/4)+1`` CTC steps); from the data module.
+        keep_ratio: whether training images kept their aspect ratio (then :meth:`read` uses
+            variable widths; otherwise it stretches to ``image_width`` as in training).
+        hidden_size: LSTM units per direction.
+        width_mult: backbone channel multiplier (1 = paper width; 0.5 = half, for CPUs).
+        batch_norm: ``"deep"`` (paper), ``"all"`` or ``"none"``
+            (see :class:`~lstmzoo.nn.crnn.CRNNBackbone`).
+        dropout: dropout on the BiLSTM outputs.
+        decoder: ``"greedy"`` (best path) or ``"beam"`` (prefix beam search) for metrics,
+            prediction and :meth:`read`.
+        beam_width: prefixes kept by the beam search.
+        case_sensitive_accuracy: compare texts case-sensitively for word accuracy and CER.
+        lr, weight_decay: the default Adam optimizer.
+        lr_schedule: ``"constant"`` or ``"cosine"``: cosine decay to ``min_lr_ratio * lr`` over
+            the run, measured by the trainer's ``max_time`` or step budget, whichever is
+            further along (so a time-limited run ends at the low learning rate).
+        warmup_steps: linear warm-up steps of ``"cosine"``.
+        min_lr_ratio: final learning rate of ``"cosine"``, relative to ``lr``.
+    """
+
+    input_kind = "image"
+    target_kind = "sequence"
+
+    def __init__(
+        self,
+        alphabet: str = DEFAULT_ALPHABET,
+        case_fold: bool = True,
+        image_width: int = 100,
+        keep_ratio: bool = False,
+        hidden_size: int = 256,
+        width_mult: float = 1.0,
+        batch_norm: BatchNormWhere = "deep",
+        dropout: float = 0.0,
+        decoder: Literal["greedy", "beam"] = "greedy",
+        beam_width: int = 10,
+        case_sensitive_accuracy: bool = False,
+        lr: float = 1e-3,
+        weight_decay: float = 0.0,
+        lr_schedule: Literal["constant", "cosine"] = "constant",
+        warmup_steps: int = 0,
+        min_lr_ratio: float = 0.01,
+    ) -> None:
+        super().__init__()
+        if decoder not in ("greedy", "beam"):
+            raise ConfigError(f"decoder must be 'greedy' or 'beam', got {decoder!r}")
+        if lr_schedule not in ("constant", "cosine"):
+            raise ConfigError(f"lr_schedule must be 'constant' or 'cosine', got {lr_schedule!r}")
+        if beam_width < 1:
+            raise ConfigError(f"beam_width must be >= 1, got {beam_width}")
+        self.alphabet = Alphabet(alphabet, case_fold)
+        self.net = CRNN(self.alphabet.num_classes, hidden_size, width_mult, batch_norm, 1, dropout)
+        self.ctc = nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True)
+        self.save_hyperparameters(
+            {
+                "alphabet": str(alphabet),
+                "case_fold": bool(case_fold),
+                "image_width": int(image_width),
+                "keep_ratio": bool(keep_ratio),
+                "hidden_size": int(hidden_size),
+                "width_mult": float(width_mult),
+                "batch_norm": str(batch_norm),
+                "dropout": float(dropout),
+                "decoder": str(decoder),
+                "beam_width": int(beam_width),
+                "case_sensitive_accuracy": bool(case_sensitive_accuracy),
+                "lr": float(lr),
+                "weight_decay": float(weight_decay),
+                "lr_schedule": str(lr_schedule),
+                "warmup_steps": int(warmup_steps),
+                "min_lr_ratio": float(min_lr_ratio),
+            }
+        )
+        metrics = MetricCollection({"cer": CharErrorRate(), "word_acc": MeanMetric()})
+        self.val_metrics = metrics.clone(prefix="val/")
+        self.test_metrics = metrics.clone(prefix="test/")
+
+    # ------------------------------------------------------------------ forward / loss
+    def forward(self, x: Tensor, widths: Tensor | None = None) -> CRNNOutput:
+        """``x: (B, 1, 32, W)``, ``widths: (B,)`` true widths of padded images -> output."""
+        return self.net(x, widths)
+
+    def ctc_loss(self, out: CRNNOutput, texts: Sequence[str]) -> Tensor:
+        """Mean CTC loss of a batch; float32 whatever the autocast context."""
+        targets, target_lengths = encode_batch(texts, self.alphabet)
+        logits = out.logits
+        batch, steps = logits.shape[:2]
+        lengths = (
+            out.lengths
+            if out.lengths is not None
+            else torch.full((batch,), steps, dtype=torch.long)
+        )
+        device = logits.device
+        with torch.autocast(device_type=device.type, enabled=False):
+            log_probs = logits.float().log_softmax(-1).transpose(0, 1)  # (T, B, C)
+            return self.ctc(
+                log_probs, targets.to(device), lengths.to(device), target_lengths.to(device)
+            )
+
+    def decode(self, out: CRNNOutput, decoder: str | None = None) -> list[Decoded]:
+        """Decode a forward pass with the configured (or given) decoder."""
+        decoder = decoder or self.hparams["decoder"]
+        with torch.autocast(device_type=out.logits.device.type, enabled=False):
+            log_probs = out.logits.float().log_softmax(-1)
+        if decoder == "beam":
+            return beam_search_decode(
+                log_probs, out.lengths, self.alphabet, self.hparams["beam_width"]
+            )
+        return greedy_decode(log_probs, out.lengths, self.alphabet)
+
+    def _same(self, a: str, b: str) -> tuple[str, str]:
+        if self.hparams["case_sensitive_accuracy"]:
+            return a, b
+        return a.lower(), b.lower()
+
+    # ------------------------------------------------------------------ steps
+    def training_step(self, batch: Mapping[str, Any], batch_idx: int) -> Tensor:
+        out = self(batch["x"], batch.get("widths"))
+        loss = self.ctc_loss(out, batch["text"])
+        self.log("train/loss", loss, prog_bar=True, batch_size=len(batch["text"]))
+        return loss
+
+    def _eval_step(self, batch: Mapping[str, Any], stage: str) -> None:
+        out = self(batch["x"], batch.get("widths"))
+        texts = list(batch["text"])
+        if any(t is None for t in texts):
+            raise DataError(
+                f"{stage} data has images without labels; give a labels file or LMDB dataset"
+            )
+        loss = self.ctc_loss(out, texts)
+        preds = [d.text for d in self.decode(out)]
+        pairs = [self._same(p, t) for p, t in zip(preds, texts)]
+        metrics = self.val_metrics if stage == "val" else self.test_metrics
+        metrics[f"{stage}/cer"].update([p for p, _ in pairs], [t for _, t in pairs])
+        metrics[f"{stage}/word_acc"].update(torch.tensor([float(p == t) for p, t in pairs]))
+        size = len(texts)
+        self.log(f"{stage}/loss", loss, prog_bar=True, batch_size=size)
+        self.log_dict(metrics, prog_bar=True, batch_size=size)
+
+    def validation_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
+        self._eval_step(batch, "val")
+
+    def test_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
+        self._eval_step(batch, "test")
+
+    def predict_step(self, batch: Mapping[str, Any], batch_idx: int) -> list[dict[str, Any]]:
+        """One JSON record per image: ``{"path", "text", "confidence"}`` (plus ``"label"`` when
+        known), or ``{"path", "error"}`` for an image that could not be read."""
+        out = self(batch["x"], batch.get("widths"))
+        decoded = self.decode(out)
+        records: list[dict[str, Any]] = []
+        errors = batch.get("error") or [None] * len(decoded)
+        labels = batch.get("text") or [None] * len(decoded)
+        for name, d, err, label in zip(batch["name"], decoded, errors, labels):
+            if err is not None:
+                records.append({"path": name, "error": err})
+                continue
+            record: dict[str, Any] = {
+                "path": name,
+                "text": d.text,
+                "confidence": round(d.confidence, 6),
+            }
+            if label is not None:
+                record["label"] = label
+            records.append(record)
+        return records
+
+    # ------------------------------------------------------------------ learning rate
+    def training_progress(self) -> float | None:
+        """Fraction of the run done, from ``max_time`` or the step budget (``None``: unknown)."""
+        trainer = self._trainer
+        if trainer is None:
+            return None
+        fractions = []
+        for callback in trainer.callbacks:  # type: ignore[attr-defined]
+            if isinstance(callback, Timer):
+                remaining = callback.time_remaining("train")
+                if remaining is not None:
+                    elapsed = callback.time_elapsed("train")
+                    fractions.append(elapsed / max(elapsed + remaining, 1e-9))
+        total = getattr(self, "_total_steps", None)
+        if total is None:
+            total = self._total_steps = float(trainer.estimated_stepping_batches)
+        if total and math.isfinite(total):
+            fractions.append(trainer.global_step / total)
+        return min(1.0, max(fractions)) if fractions else None
+
+    def lr_factor(self, step: int, progress: float | None) -> float:
+        """Multiplier of the base learning rate at ``step`` / ``progress`` (see ``lr_schedule``)."""
+        if self.hparams["lr_schedule"] != "cosine":
+            return 1.0
+        warmup = self.hparams["warmup_steps"]
+        factor = 1.0
+        if warmup > 0 and step < warmup:
+            factor = (step + 1) / warmup
+        if progress is not None:
+            low = self.hparams["min_lr_ratio"]
+            factor *= low + (1.0 - low) * 0.5 * (1.0 + math.cos(math.pi * progress))
+        return factor
+
+    def on_train_start(self) -> None:
+        self._total_steps = None  # the step budget of this fit, read on first use
+
+    def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
+        if self.hparams["lr_schedule"] == "constant":
+            return
+        factor = self.lr_factor(self.global_step, self.training_progress())
+        for optimizer in self.trainer.optimizers:
+            for group in optimizer.param_groups:
+                group.setdefault("scheduled_base_lr", group["lr"])
+                group["lr"] = group["scheduled_base_lr"] * factor
+        self.log("train/lr_factor", factor, batch_size=1)
+
+    # ------------------------------------------------------------------ Python API
+    @torch.inference_mode()
+    def read(
+        self,
+        images: ImageInput | Iterable[ImageInput],
+        batch_size: int = 32,
+        decoder: str | None = None,
+        resize: Literal["auto", "fixed", "variable"] = "auto",
+        errors: Literal["raise", "record"] = "raise",
+    ) -> list[Reading]:
+        """Read the text of images (paths, encoded bytes or PIL images, one or many).
+
+        Args:
+            images: one image or an iterable of them.
+            batch_size: images per forward pass.
+            decoder: ``"greedy"`` or ``"beam"`` (default: the model's ``decoder``).
+            resize: ``"fixed"`` (stretch to the training width), ``"variable"`` (height 32,
+                natural width) or ``"auto"`` (variable if trained with ``keep_ratio``).
+            errors: ``"raise"`` a :class:`~lstmzoo.errors.DataError` naming an unreadable image,
+                or ``"record"`` it in :attr:`Reading.error`.
+
+        Returns:
+            one :class:`Reading` per image, in order.
+        """
+        from lstmzoo.data.ocr.images import ImagePrep, collate_lines, open_image
+
+        if isinstance(images, (str, os.PathLike, bytes)) or hasattr(images, "getpixel"):
+            images = [images]
+        mode = (
+            resize if resize != "auto" else ("variable" if self.hparams["keep_ratio"] else "fixed")
+        )
+        prep = ImagePrep(
+            32,
+            None if mode == "variable" else self.hparams["image_width"],
+            self.hparams["keep_ratio"],
+        )
+        samples: list[dict[str, Any]] = []
+        for i, image in enumerate(images):
+            name = os.fspath(image) if isinstance(image, (str, os.PathLike)) else f"image {i}"
+            try:
+                x = prep(open_image(image, name))
+                samples.append({"x": x, "name": name})
+            except DataError as err:
+                if errors == "raise":
+                    raise
+                samples.append(
+                    {
+                        "x": torch.zeros(1, 32, prep.width or prep.min_width),
+                        "name": name,
+                        "error": str(err),
+                    }
+                )
+        was_training = self.training
+        self.eval()
+        results: list[Reading] = []
+        try:
+            for start in range(0, len(samples), batch_size):
+                chunk = samples[start : start + batch_size]
+                batch = collate_lines(chunk)
+                out = self(batch["x"].to(self.device), batch["widths"])
+                for sample, d in zip(chunk, self.decode(out, decoder)):
+                    if sample.get("error"):
+                        results.append(Reading("", 0.0, [], sample["error"]))
+                    else:
+                        results.append(Reading(d.text, d.confidence, d.char_confidences))
+        finally:
+            self.train(was_training)
+        return results
+
+    @property
+    def max_label_steps(self) -> int:
+        """CTC steps of a training image (labels must fit, see :mod:`lstmzoo.nn.ctc`)."""
+        return int(crnn_output_length(self.hparams["image_width"]))

@@ -1,0 +1,146 @@
+"""Synthetic text lines: determinism per (seed, index), fonts and their split, the text mix."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from lstmzoo.data.ocr import OCRDataModule, TextLineRenderer, TextSource, resolve_fonts, save_sample
+from lstmzoo.data.ocr.fonts import discover_fonts, font_families
+from lstmzoo.errors import ConfigError
+from lstmzoo.nn.ctc import Alphabet, ctc_min_steps
+
+pytest.importorskip("PIL")
+
+
+def small_module(**kwargs) -> OCRDataModule:
+    defaults = dict(num_train=8, num_val=8, num_test=8, batch_size=4)
+    defaults.update(kwargs)
+    return OCRDataModule(**defaults)
+
+
+def test_a_sample_depends_only_on_seed_and_index() -> None:
+    a = small_module(seed=3).synthetic("val")
+    b = small_module(seed=3).synthetic("val")
+    for i in (0, 5, 7):
+        x1, x2 = a[i], b[i]
+        assert x1["text"] == x2["text"]
+        assert torch.equal(x1["x"], x2["x"])
+    assert not torch.equal(a[0]["x"], a[1]["x"])
+    other_seed = small_module(seed=4).synthetic("val")
+    assert [other_seed[i]["text"] for i in range(8)] != [a[i]["text"] for i in range(8)]
+    # reading in another order gives the same samples
+    assert torch.equal(a[5]["x"], b[5]["x"])
+
+
+def test_samples_are_the_same_in_another_process() -> None:
+    ds = small_module(seed=1).synthetic("val")
+    here = [ds[i]["text"] for i in range(4)] + [round(float(ds[2]["x"].sum()), 3)]
+    code = (
+        "from lstmzoo.data.ocr import OCRDataModule\n"
+        "ds = OCRDataModule(num_val=8, seed=1).synthetic('val')\n"
+        "print(repr([ds[i]['text'] for i in range(4)] + [round(float(ds[2]['x'].sum()), 3)]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == repr(here)
+
+
+def test_splits_differ_and_items_have_the_training_shape() -> None:
+    dm = small_module()
+    val, test = dm.synthetic("val"), dm.synthetic("test")
+    assert [val[i]["text"] for i in range(8)] != [test[i]["text"] for i in range(8)]
+    item = val[0]
+    assert item["x"].shape == (1, 32, 100)
+    assert item["x"].min() >= -1 and item["x"].max() <= 1
+    assert item["name"].startswith("synthetic:")
+
+
+def test_font_split_keeps_the_holdout_family_out_of_training() -> None:
+    families = font_families(resolve_fonts(chars="abc"))
+    if len(families) < 2:
+        pytest.skip("needs two font families")
+    held = families[0]
+    dm = small_module(holdout_fonts=[held], test_fonts=[held])
+    train_fams = set(font_families(dm.fonts_for("train")))
+    assert held not in train_fams
+    assert set(font_families(dm.fonts_for("val"))) == train_fams  # validation: training fonts
+    assert font_families(dm.fonts_for("test")) == [held]
+    # every test image is drawn with the held-out family, and the texts match a seen-font test
+    seen = small_module(holdout_fonts=[held]).synthetic("test")
+    unseen = dm.synthetic("test")
+    assert [seen[i]["text"] for i in range(8)] == [unseen[i]["text"] for i in range(8)]
+
+
+def test_font_patterns_are_case_insensitive_wildcards_and_errors_list_families() -> None:
+    fonts = discover_fonts()
+    if not fonts:
+        pytest.skip("no font files on this machine")
+    family = font_families(resolve_fonts(chars="a"))[0]
+    picked = resolve_fonts([family.upper()[:3] + "*"], chars="a")
+    assert all(f.family.upper().startswith(family.upper()[:3]) for f in picked)
+    with pytest.raises(ConfigError, match="font families on this machine"):
+        resolve_fonts(["no such family"], chars="a")
+
+
+def test_fonts_missing_glyphs_are_not_used() -> None:
+    fonts = resolve_fonts(chars="0123456789abcdefghijklmnopqrstuvwxyz")
+    names = {f.family.lower() for f in fonts}
+    assert not any(n.endswith("display") for n in names)  # DejaVu *Display lacks letters
+    assert "cmex10" not in names and "cmsy10" not in names
+
+
+def test_text_source_stays_in_the_alphabet_and_ctc_length() -> None:
+    ab = Alphabet("abc123")
+    source = TextSource(
+        ab,
+        ["abc", "cab", "Bac", "toolong"],
+        max_chars=4,
+        max_steps=5,
+        random_fraction=0.5,
+        number_fraction=0.2,
+        case_mix=(1, 1, 1),
+    )
+    rng = random.Random(0)
+    for _ in range(300):
+        text, label = source.sample(rng)
+        assert not ab.unknown_chars(label)
+        assert label == ab.normalize(text)
+        assert ctc_min_steps(label) <= 5
+        assert len(label) <= 4
+
+
+def test_renderer_clean_mode_and_sizes() -> None:
+    fonts = resolve_fonts(chars="hello")
+    r = TextLineRenderer(fonts[:1], width=100, augment=0.0)
+    img = r.render("hello", random.Random(0))
+    assert img.size == (100, 32) and img.mode == "L"
+    r2 = TextLineRenderer(fonts[:1], width=160, keep_ratio=True)
+    assert r2.render("hi", random.Random(1)).size == (160, 32)
+    with pytest.raises(ValueError):
+        TextLineRenderer([], width=100)
+
+
+def test_save_sample_writes_a_small_png(tmp_path) -> None:
+    from PIL import Image
+
+    path = save_sample(tmp_path / "example.png", "lstmzoo")
+    with Image.open(path) as img:
+        assert img.size == (100, 32)
+        assert img.getextrema()[0] < 80  # dark text on white
+    assert path.stat().st_size < 20_000
+
+
+def test_example_writer_makes_a_predictable_folder(tmp_path) -> None:
+    from lstmzoo.data.ocr.files import read_label_file
+    from lstmzoo.data.ocr.render import main
+
+    assert main([str(tmp_path / "one.png"), "--text", "solo"]) == 0
+    assert (tmp_path / "one.png").stat().st_size > 0
+    assert main([str(tmp_path / "set"), "--text", "hello", "42", "--augment", "0.5"]) == 0
+    entries = read_label_file(tmp_path / "set" / "labels.txt")
+    assert [label for _, label, _ in entries] == ["hello", "42"]
+    assert all(path.is_file() for path, _, _ in entries)

@@ -1,0 +1,228 @@
+"""The crnn_ocr LightningModule: loss, precision, metrics, read(), checkpoints, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import lstmzoo
+from lstmzoo.data.ocr import OCRDataModule
+from lstmzoo.models.ocr import CRNNOCR
+from tests.helpers_ocr import REPO, tiny_cli_args, write_sample
+
+pytest.importorskip("PIL")
+
+
+def tiny_model(**kwargs) -> CRNNOCR:
+    torch.manual_seed(0)
+    defaults = dict(width_mult=0.125, hidden_size=16, batch_norm="all")
+    defaults.update(kwargs)
+    return CRNNOCR(**defaults)
+
+
+def a_batch(n: int = 4) -> dict:
+    dm = OCRDataModule(num_val=n, batch_size=n)
+    dm.setup("validate")
+    return next(iter(dm.val_dataloader()))
+
+
+def test_registered_with_its_config() -> None:
+    spec = lstmzoo.get_model_spec("crnn_ocr")
+    assert spec.cls is CRNNOCR
+    assert spec.config == "configs/crnn_ocr.yaml"
+    assert (REPO / spec.config).is_file()
+
+
+def test_forward_and_backward() -> None:
+    model = tiny_model()
+    batch = a_batch()
+    out = model(batch["x"], batch["widths"])
+    assert out.logits.shape == (4, 26, 37)
+    loss = model.ctc_loss(out, batch["text"])
+    assert loss.ndim == 0 and torch.isfinite(loss) and loss > 0
+    loss.backward()
+    grads = [p.grad for p in model.parameters() if p.requires_grad]
+    assert all(g is not None for g in grads)
+    assert sum(float(g.abs().sum()) for g in grads) > 0
+
+
+def test_ctc_loss_is_float32_under_bf16_autocast() -> None:
+    model = tiny_model()
+    batch = a_batch()
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = model(batch["x"], batch["widths"])
+        assert out.logits.dtype == torch.bfloat16  # the network itself runs in bf16
+        loss = model.ctc_loss(out, batch["text"])
+    assert loss.dtype == torch.float32
+    ref = model.ctc_loss(out._replace(logits=out.logits.float()), batch["text"])
+    torch.testing.assert_close(loss, ref)
+
+
+def test_impossible_alignment_gives_zero_not_inf() -> None:
+    model = tiny_model()
+    x = torch.randn(1, 1, 32, 20)  # 6 steps for a 7-step label: no CTC path
+    loss = model.ctc_loss(model(x), ["abcdefg"])
+    assert torch.isfinite(loss)
+
+
+def test_validation_metrics_and_case_sensitivity() -> None:
+    model = tiny_model()
+    assert model._same("Hello", "hello") == ("hello", "hello")
+    strict = tiny_model(case_sensitive_accuracy=True)
+    assert strict._same("Hello", "hello") == ("Hello", "hello")
+    batch = a_batch()
+    model.val_metrics.reset()
+    model.validation_step(batch, 0)
+    values = model.val_metrics.compute()
+    assert set(values) == {"val/cer", "val/word_acc"}
+    assert 0.0 <= float(values["val/word_acc"]) <= 1.0
+    assert float(values["val/cer"]) > 0.5  # an untrained model misreads
+
+
+def test_predict_step_records_and_error_rows(tmp_path) -> None:
+    model = tiny_model().eval()
+    good = write_sample(tmp_path / "p" / "good.png", "good")
+    (tmp_path / "p" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nbroken")
+    dm = OCRDataModule(predict_path=str(tmp_path / "p"))
+    dm.setup("predict")
+    batch = next(iter(dm.predict_dataloader()))
+    with torch.no_grad():
+        records = model.predict_step(batch, 0)
+    assert isinstance(records, list) and len(records) == 2
+    by_path = {r["path"]: r for r in records}
+    assert set(by_path[str(good)]) == {"path", "text", "confidence"}
+    assert 0.0 <= by_path[str(good)]["confidence"] <= 1.0
+    broken = by_path[str(tmp_path / "p" / "broken.png")]
+    assert set(broken) == {"path", "error"} and "broken.png" in broken["error"]
+    json.dumps(records)
+
+
+def test_read_paths_and_pil_images(tmp_path) -> None:
+    from PIL import Image
+
+    model = tiny_model()
+    model.train()
+    path = write_sample(tmp_path / "w.png", "word")
+    results = model.read([path, Image.open(path), str(path)])
+    assert len(results) == 3
+    assert results[0].text == results[1].text == results[2].text
+    assert len(results[0].char_confidences) == len(results[0].text)
+    assert model.training  # restored
+    single = model.read(path)
+    assert len(single) == 1
+    beam = model.read(path, decoder="beam")
+    assert isinstance(beam[0].text, str)
+    (tmp_path / "bad.png").write_bytes(b"")
+    with pytest.raises(lstmzoo.DataError, match=r"bad\.png"):
+        model.read([tmp_path / "bad.png"])
+    recorded = model.read([tmp_path / "bad.png", path], errors="record")
+    assert recorded[0].error and recorded[1].error is None
+
+
+def test_cosine_schedule_reaches_its_floor() -> None:
+    model = tiny_model(lr_schedule="cosine", warmup_steps=10, min_lr_ratio=0.05)
+    assert model.lr_factor(0, 0.0) == pytest.approx(0.1)
+    assert model.lr_factor(100, 0.0) == pytest.approx(1.0)
+    assert model.lr_factor(100, 0.5) == pytest.approx(0.525)
+    assert model.lr_factor(100, 1.0) == pytest.approx(0.05)
+    assert tiny_model().lr_factor(5, 0.9) == 1.0
+
+
+def test_hyperparameters_are_plain_and_the_checkpoint_loads_safely(tmp_path) -> None:
+    import lightning.pytorch as pl
+
+    model = tiny_model(alphabet="abcdefghijklmnopqrstuvwxyz", case_fold=True)
+    trainer = pl.Trainer(
+        max_epochs=0,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+    )
+    trainer.strategy.connect(model)
+    ckpt = tmp_path / "m.ckpt"
+    trainer.save_checkpoint(ckpt)
+    raw = torch.load(ckpt, weights_only=True)
+    assert raw["hyper_parameters"]["alphabet"] == "abcdefghijklmnopqrstuvwxyz"
+    assert raw["lstmzoo"]["class_path"] == "lstmzoo.models.ocr.CRNNOCR"
+    for value in raw["hyper_parameters"].values():
+        assert isinstance(value, (str, int, float, bool))
+
+
+def test_checkpoint_reloaded_in_another_process_reads_the_same(tmp_path) -> None:
+    import lightning.pytorch as pl
+
+    model = tiny_model()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    batch = a_batch(8)
+    for _ in range(3):  # moves weights and batch-norm statistics away from their init
+        loss = model.ctc_loss(model(batch["x"], batch["widths"]), batch["text"])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    trainer = pl.Trainer(
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        default_root_dir=tmp_path,
+    )
+    trainer.strategy.connect(model)
+    ckpt = tmp_path / "trained.ckpt"
+    trainer.save_checkpoint(ckpt)
+    images = [write_sample(tmp_path / f"{w}.png", w, seed=i) for i, w in enumerate(["ab", "zoo7"])]
+    model.eval()
+    here = [(r.text, round(r.confidence, 5)) for r in model.read(images)]
+    code = (
+        "import json, sys\n"
+        "from lstmzoo.checkpoint import load_model\n"
+        "m = load_model(sys.argv[1])\n"
+        "res = m.eval().read(sys.argv[2:])\n"
+        "print(json.dumps([(r.text, round(r.confidence, 5)) for r in res]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ckpt), *map(str, images)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    there = [tuple(r) for r in json.loads(out.stdout.strip().splitlines()[-1])]
+    assert there == here
+
+
+@pytest.mark.slow
+def test_cli_fit_test_predict_with_the_shipped_config(tmp_path) -> None:
+    args = tiny_cli_args(tmp_path)
+    root = tmp_path / "run"
+    env_cmd = [sys.executable, "-m", "lstmzoo"]
+    fit = subprocess.run(
+        [
+            *env_cmd,
+            "fit",
+            *args,
+            "--trainer.max_epochs",
+            "1",
+            "--trainer.default_root_dir",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert fit.returncode == 0, fit.stderr[-3000:]
+    ckpt = next(root.rglob("last.ckpt"))
+    out = tmp_path / "pred.jsonl"
+    pred = subprocess.run(
+        [*env_cmd, "predict", *args, "--ckpt_path", str(ckpt), "--predictions.output", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert pred.returncode == 0, pred.stderr[-3000:]
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 1 and set(records[0]) == {"path", "text", "confidence"}
