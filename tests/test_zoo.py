@@ -14,7 +14,7 @@ import lstmzoo
 from lstmzoo.checkpoint import load_model
 from lstmzoo.cli import LstmzooCLI, main
 
-from . import helpers_sequence
+from . import helpers_ocr, helpers_sequence
 from .conftest import CONFIGS, run_lstmzoo
 
 QUIET = ["--trainer.enable_progress_bar", "false", "--trainer.enable_model_summary", "false"]
@@ -30,6 +30,7 @@ ZOO_CASES: dict[str, Callable[[Path], list[str]]] = {
     "lstm": _sequence_case("lstm_adding.yaml"),
     "lstm_2layer": _sequence_case("lstm_2layer_copy.yaml"),
     "gru": _sequence_case("gru_adding.yaml"),
+    "crnn_ocr": helpers_ocr.tiny_cli_args,
 }
 
 
