@@ -104,3 +104,15 @@ def test_export_command_from_a_checkpoint(in_tmp, capsys):
     bad.write_text("nope")
     assert main(["export", "--ckpt_path", str(bad)]) == 2
     assert "not a PyTorch checkpoint" in capsys.readouterr().err
+
+
+def test_crnn_onnx_matches_pytorch_on_two_widths(tmp_path):
+    model = lstmzoo.create_model("crnn_ocr", width_mult=0.125, hidden_size=16).eval()
+    path = export_model(model, "onnx", tmp_path / "crnn.onnx")
+    session = onnxruntime.InferenceSession(str(path))
+    for width in (100, 160):
+        images = torch.rand(2, 1, 32, width)
+        (got,) = session.run(None, {"images": images.numpy()})
+        want = model.export_module()(images).detach().numpy()
+        assert got.shape == (2, width // 4 + 1, model.alphabet.num_classes)
+        assert abs(got - want).max() <= 1e-4

@@ -47,6 +47,17 @@ class Reading(NamedTuple):
     error: Optional[str] = None
 
 
+class _CRNNExport(nn.Module):
+    """``images: (B, 1, 32, W) -> log_probs: (B, floor(W/4) + 1, K + 1)`` (blank = class 0)."""
+
+    def __init__(self, net: CRNN) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, images: Tensor) -> Tensor:
+        return self.net(images).logits.log_softmax(-1)
+
+
 @register_model(
     "crnn_ocr",
     task="text recognition (OCR, CTC)",
@@ -147,6 +158,18 @@ class CRNNOCR(ZooModule):
     def forward(self, x: Tensor, widths: Tensor | None = None) -> CRNNOutput:
         """``x: (B, 1, 32, W)``, ``widths: (B,)`` true widths of padded images -> output."""
         return self.net(x, widths)
+
+    def export_module(self) -> nn.Module:
+        return _CRNNExport(self.net)
+
+    def example_inputs(self) -> tuple[Tensor, ...]:
+        return (torch.rand(2, 1, 32, int(self.hparams["image_width"])),)
+
+    def export_axes(self) -> dict[str, dict[str, dict[int, str]]]:
+        return {
+            "inputs": {"images": {0: "batch", 3: "width"}},
+            "outputs": {"log_probs": {0: "batch", 1: "time"}},
+        }
 
     def ctc_loss(self, out: CRNNOutput, texts: Sequence[str]) -> Tensor:
         """Mean CTC loss of a batch; float32 whatever the autocast context."""
