@@ -9,19 +9,9 @@ from lstmzoo.cli import expand_model_name, main
 from lstmzoo.models import SequenceModel
 
 from .conftest import CONFIGS
-from .helpers_sequence import TINY_DATA
+from .helpers_sequence import TINY_LSTM_FIT
 
-TINY = [
-    "--data",
-    "AddingProblem",
-    *TINY_DATA["AddingProblem"],
-    "--trainer.max_epochs",
-    "1",
-    "--trainer.logger",
-    "false",
-    "--trainer.enable_progress_bar",
-    "false",
-]
+TINY = TINY_LSTM_FIT[3:]  # everything after "fit --model lstm"
 
 
 def _fit(*extra):

@@ -9,6 +9,8 @@ import lstmzoo
 from lstmzoo.cli import main
 from lstmzoo.export import export_model
 
+from .helpers_sequence import TINY_LSTM_FIT
+
 onnxruntime = pytest.importorskip("onnxruntime")
 
 SEQUENCE_MODELS = {
@@ -60,27 +62,7 @@ def test_torchscript_matches_pytorch_on_two_lengths(key, tmp_path):
 
 
 def test_export_command_from_a_checkpoint(in_tmp, capsys):
-    args = [
-        "fit",
-        "--model",
-        "lstm",
-        "--data",
-        "AddingProblem",
-        "--data.init_args.seq_len",
-        "8",
-        "--data.init_args.num_train",
-        "32",
-        "--data.init_args.num_val",
-        "16",
-        "--trainer.max_epochs",
-        "1",
-        "--trainer.logger",
-        "false",
-        "--trainer.enable_progress_bar",
-        "false",
-        "--trainer.enable_model_summary",
-        "false",
-    ]
+    args = TINY_LSTM_FIT
     assert main(args) == 0
     ckpt = next(in_tmp.glob("**/last.ckpt"))
     assert main(["export", "--ckpt_path", str(ckpt), "--format", "onnx"]) == 0
