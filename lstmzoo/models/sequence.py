@@ -80,7 +80,7 @@ class SequenceModel(ZooModule):
         output_size: regression targets per prediction, or number of classes.
         task: ``"regression"`` (MSE loss; MSE and MAE metrics) or ``"classification"``
             (cross-entropy; accuracy).
-        cell, hidden_size, num_layers, bidirectional, dropout, nonlinearity: the
+        cell, hidden_size, num_layers, bidirectional, dropout, nonlinearity, forget_bias: the
             :class:`~lstmzoo.nn.RecurrentEncoder`.
         head: the I/O-topology head (short name, ``class_path`` mapping or factory); default
             ``ManyToOne(pool="last")``.
@@ -98,6 +98,7 @@ class SequenceModel(ZooModule):
         bidirectional: bool = False,
         dropout: float = 0.0,
         nonlinearity: Literal["tanh", "relu"] = "tanh",
+        forget_bias: Optional[float] = None,
         head: HeadArg = None,
         lr: float = 1e-3,
         weight_decay: float = 0.0,
@@ -108,7 +109,14 @@ class SequenceModel(ZooModule):
         if task == "classification" and output_size < 2:
             raise ValueError(f"classification needs output_size >= 2 classes, got {output_size}")
         self.encoder = RecurrentEncoder(
-            input_size, hidden_size, cell, num_layers, bidirectional, dropout, nonlinearity
+            input_size,
+            hidden_size,
+            cell,
+            num_layers,
+            bidirectional,
+            dropout,
+            nonlinearity,
+            forget_bias,
         )
         self.head = build_head(head, self.encoder.output_size, output_size, default="many_to_one")
         self.input_kind = self.head.input_kind

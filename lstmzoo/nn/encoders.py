@@ -58,6 +58,9 @@ class RecurrentEncoder(nn.Module):
         bidirectional: also read the sequence backwards and concatenate both directions.
         dropout: dropout between stacked layers (ignored for one layer, as in torch).
         nonlinearity: ``"tanh"`` or ``"relu"``, for ``cell="rnn"`` only.
+        forget_bias: for ``cell="lstm"``, start every forget gate's bias at this value (e.g.
+            ``1.0``, so the cell remembers by default early in training: Gers et al. 2000,
+            Jozefowicz et al. 2015); ``None`` keeps torch's uniform initialisation.
     """
 
     def __init__(
@@ -69,6 +72,7 @@ class RecurrentEncoder(nn.Module):
         bidirectional: bool = False,
         dropout: float = 0.0,
         nonlinearity: Literal["tanh", "relu"] = "tanh",
+        forget_bias: float | None = None,
     ) -> None:
         super().__init__()
         if input_size < 1 or hidden_size < 1 or num_layers < 1:
@@ -96,6 +100,10 @@ class RecurrentEncoder(nn.Module):
             self.rnn = nn.RNN(nonlinearity=nonlinearity, **kwargs)
         else:
             raise ValueError(f"unknown cell {cell!r}; choose one of 'rnn', 'lstm', 'gru'")
+        if forget_bias is not None:
+            if cell != "lstm":
+                raise ValueError(f"forget_bias applies to cell='lstm' only, got cell={cell!r}")
+            self.init_forget_bias(forget_bias)
         self.cell = cell
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -104,6 +112,17 @@ class RecurrentEncoder(nn.Module):
         # Some CPUs lack oneDNN's low-precision recurrent kernels (bf16 LSTM needs AVX512-BF16 or
         # AMX); there the layer runs in float32 inside autocast instead of failing.
         self._cpu_low_precision_ok = True
+
+    @torch.no_grad()
+    def init_forget_bias(self, value: float) -> None:
+        """Set the forget-gate bias (gate order i, f, g, o) of every layer and direction so that
+        ``bias_ih + bias_hh`` equals ``value`` for the forget gate."""
+        hidden = self.rnn.hidden_size
+        for name, param in self.rnn.named_parameters():
+            if name.startswith("bias_ih"):
+                param[hidden : 2 * hidden].fill_(value)
+            elif name.startswith("bias_hh"):
+                param[hidden : 2 * hidden].zero_()
 
     @property
     def num_directions(self) -> int:

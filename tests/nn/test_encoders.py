@@ -96,3 +96,15 @@ def test_bf16_autocast_on_cpu_never_fails():
         dense = enc(torch.randn(3, 5, 2))
         packed = enc(torch.randn(3, 5, 2), torch.tensor([5, 2, 3]))
     assert torch.isfinite(dense.outputs).all() and torch.isfinite(packed.outputs).all()
+
+
+def test_forget_bias_initialisation():
+    enc = RecurrentEncoder(3, 4, "lstm", num_layers=2, bidirectional=True, forget_bias=1.0)
+    for layer in range(2):
+        for suffix in ("", "_reverse"):
+            b = getattr(enc.rnn, f"bias_ih_l{layer}{suffix}") + getattr(
+                enc.rnn, f"bias_hh_l{layer}{suffix}"
+            )
+            assert bool((b[4:8] == 1.0).all())
+    with pytest.raises(ValueError, match="forget_bias"):
+        RecurrentEncoder(3, 4, "gru", forget_bias=1.0)
