@@ -85,7 +85,9 @@ class JsonlPredictionWriter(BasePredictionWriter):
 class ResumableCheckpoint(ModelCheckpoint):
     """``ModelCheckpoint`` that makes ``--ckpt_path last`` resume any interrupted run.
 
-    * ``save_last=True`` by default;
+    * ``save_last=True`` by default, and no ``-v1`` suffixes: a new run in the same folder
+      overwrites ``last.ckpt`` (``enable_version_counter=False``), so ``last.ckpt`` is always
+      the latest run's;
     * without an explicit ``dirpath`` checkpoints go to ``<save_dir>/<name>/checkpoints`` (the
       logger's folder without the version, or ``<default_root_dir>/checkpoints``), so a new run
       of the same experiment finds the previous run's ``last.ckpt``;
@@ -98,8 +100,16 @@ class ResumableCheckpoint(ModelCheckpoint):
     All other arguments are those of :class:`~lightning.pytorch.callbacks.ModelCheckpoint`.
     """
 
-    def __init__(self, *args: Any, save_last: bool | None = True, **kwargs: Any) -> None:
-        super().__init__(*args, save_last=save_last, **kwargs)
+    def __init__(
+        self,
+        *args: Any,
+        save_last: bool | None = True,
+        enable_version_counter: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            *args, save_last=save_last, enable_version_counter=enable_version_counter, **kwargs
+        )
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if self.dirpath is None:
