@@ -32,7 +32,12 @@ def test_fit_saves_checkpoint_with_linked_sizes(in_tmp):
 def test_fit_twice_in_the_same_folder(in_tmp):
     args = ["--trainer.default_root_dir", "same", "--trainer.logger", "true"]
     assert _fit(*args) == 0
-    assert _fit(*args) == 0
+    assert _fit(*args, "--trainer.max_epochs", "2") == 0
+    # one last.ckpt, the second run's (no last-v1.ckpt beside a stale one)
+    lasts = sorted(p.name for p in in_tmp.glob("same/**/last*.ckpt"))
+    assert lasts == ["last.ckpt"]
+    ckpt = torch.load(next(in_tmp.glob("same/**/last.ckpt")), weights_only=True)
+    assert ckpt["epoch"] == 1
 
 
 def test_checkpoint_reloads_in_another_process_without_config(in_tmp):
