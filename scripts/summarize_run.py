@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 
 
-def latest_metrics(run_dir: Path) -> Path:
-    """``run_dir/version_N/metrics.csv`` of the highest N (or ``run_dir/metrics.csv``)."""
+def metrics_files(run_dir: Path) -> list[Path]:
+    """``run_dir/metrics.csv`` or ``run_dir/version_N/metrics.csv``, newest version first."""
     if (run_dir / "metrics.csv").is_file():
-        return run_dir / "metrics.csv"
+        return [run_dir / "metrics.csv"]
     versions = sorted(run_dir.glob("version_*/metrics.csv"), key=lambda p: int(p.parent.name[8:]))
     if not versions:
         raise SystemExit(f"no metrics.csv under {run_dir}")
-    return versions[-1]
+    return versions[::-1]
 
 
 def main() -> int:
@@ -29,14 +29,17 @@ def main() -> int:
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--mode", choices=("min", "max"), default="min")
     opts = parser.parse_args()
-    path = latest_metrics(opts.run_dir)
-    points = [
-        (int(row["step"]), float(row[opts.metric]))
-        for row in csv.DictReader(path.open())
-        if row.get(opts.metric)
-    ]
-    if not points:
-        print(f"{path}: no values for {opts.metric}")
+    # the newest run that logged the metric (test runs log into versions of their own)
+    for path in metrics_files(opts.run_dir):
+        points = [
+            (int(row["step"]), float(row[opts.metric]))
+            for row in csv.DictReader(path.open())
+            if row.get(opts.metric)
+        ]
+        if points:
+            break
+    else:
+        print(f"{opts.run_dir}: no values for {opts.metric}")
         return 1
     best = (
         min(points, key=lambda p: p[1]) if opts.mode == "min" else max(points, key=lambda p: p[1])
