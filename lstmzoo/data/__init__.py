@@ -4,6 +4,6 @@ from lstmzoo.data.base import ZooDataModule, pad_collate
 from lstmzoo.data.synthetic import AddingProblem, DelayedCopy, Waveform
 
 __all__ = ["AddingProblem", "DelayedCopy", "Waveform", "ZooDataModule", "pad_collate"]
-from lstmzoo.data.text import TextClassificationData  # noqa: E402
+from lstmzoo.data.text import TextClassificationData
 
 __all__ += ["TextClassificationData"]

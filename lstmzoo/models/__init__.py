@@ -4,6 +4,6 @@ from lstmzoo.models.base import TopologyMismatchError, ZooModule
 from lstmzoo.models.sequence import SequenceModel
 
 __all__ = ["SequenceModel", "TopologyMismatchError", "ZooModule"]
-from lstmzoo.models.sentiment import BiLSTMSentiment  # noqa: E402
+from lstmzoo.models.sentiment import BiLSTMSentiment
 
 __all__ += ["BiLSTMSentiment"]

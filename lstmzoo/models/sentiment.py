@@ -228,7 +228,11 @@ class BiLSTMSentiment(ZooModule):
         log.info(
             "pretrained embeddings: %d of %d vocabulary words found in %s (%.1f%% coverage, "
             "%d words in the file); the other %d keep a random vector",
-            int(vectors.found.sum()), n, path, 100 * vectors.coverage, vectors.file_words,
+            int(vectors.found.sum()),
+            n,
+            path,
+            100 * vectors.coverage,
+            vectors.file_words,
             n - int(vectors.found.sum()),
         )
         return vectors
@@ -312,7 +316,9 @@ class BiLSTMSentiment(ZooModule):
         return ids[: self.max_length] if self.max_length else ids
 
     @torch.no_grad()
-    def predict_text(self, texts: Sequence[str] | str, batch_size: int = 64) -> list[dict[str, Any]]:
+    def predict_text(
+        self, texts: Sequence[str] | str, batch_size: int = 64
+    ) -> list[dict[str, Any]]:
         """Classify raw texts: one ``{"text", "label", "probabilities": {class: p}}`` per text.
 
         >>> model = BiLSTMSentiment.load_from_checkpoint("best.ckpt")  # doctest: +SKIP

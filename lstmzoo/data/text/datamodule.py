@@ -15,7 +15,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from lstmzoo.data.base import ZooDataModule
 from lstmzoo.data.text.readers import Example, Format, detect_format, read_examples, where
-from lstmzoo.data.text.sampler import BucketBatchSampler, sorted_batches
+from lstmzoo.data.text.sampler import BucketBatchSampler, FixedBatches, sorted_batches
 from lstmzoo.data.text.snippets import fetch_movie_snippets
 from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
 from lstmzoo.data.text.vocab import PAD_ID, UNK_ID, Vocabulary
@@ -142,7 +142,9 @@ class TextClassificationData(ZooDataModule):
             ``False`` gives plain random batches.
         pool_batches: batches per sorting pool of the bucketing sampler.
         skip_empty_predict: skip empty lines of the prediction input instead of failing.
-        batch_size, num_workers, seed: loader settings; ``seed`` drives the batch order.
+        batch_size, num_workers: loader settings.
+        seed: seed of the training batch order; ``None`` (default) takes the global seed in
+            force when the loader is made (``seed_everything``), so one seed drives a run.
     """
 
     input_kind = "sequence"
@@ -179,9 +181,10 @@ class TextClassificationData(ZooDataModule):
         skip_empty_predict: bool = False,
         batch_size: int = 32,
         num_workers: int = 0,
-        seed: int = 0,
+        seed: Optional[int] = None,
     ) -> None:
-        super().__init__(batch_size, num_workers, seed)
+        super().__init__(batch_size, num_workers, 0 if seed is None else seed)
+        self.seed: int | None = seed
         for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
             if not 0.0 <= value < 1.0:
                 raise ValueError(f"{name} must lie in [0, 1), got {value}")
@@ -191,7 +194,9 @@ class TextClassificationData(ZooDataModule):
             raise ValueError(f"max_length must be >= 1 or None, got {max_length}")
         bad_splits = set(drop_neutral_from) - {"train", "val", "test"}
         if bad_splits:
-            raise ValueError(f"drop_neutral_from takes 'train', 'val', 'test', got {sorted(bad_splits)}")
+            raise ValueError(
+                f"drop_neutral_from takes 'train', 'val', 'test', got {sorted(bad_splits)}"
+            )
         self.train_file = train_file
         self.val_file = val_file
         self.test_file = test_file
@@ -277,7 +282,10 @@ class TextClassificationData(ZooDataModule):
         if len(kept) < len(examples):
             log.info(
                 "%s: dropped %d of %d snippets with |rating| <= %g (neutral_band)",
-                split, len(examples) - len(kept), len(examples), self.neutral_band,
+                split,
+                len(examples) - len(kept),
+                len(examples),
+                self.neutral_band,
             )
         return kept
 
@@ -324,7 +332,9 @@ class TextClassificationData(ZooDataModule):
             first = next(e for e in examples if not e.text.strip())
             log.warning(
                 "%s: skipped %d empty or whitespace-only text(s) (first at %s)",
-                split, len(examples) - len(kept), where(first.source, first.line),
+                split,
+                len(examples) - len(kept),
+                where(first.source, first.line),
             )
         return kept
 
@@ -342,7 +352,10 @@ class TextClassificationData(ZooDataModule):
             )
             log.info(
                 "vocabulary: %d tokens from %d training texts (min_freq=%d, max_size=%s)",
-                len(self.vocab), len(train), self.min_freq, self.max_vocab_size,
+                len(self.vocab),
+                len(train),
+                self.min_freq,
+                self.max_vocab_size,
             )
         if self.classes is None:
             classes = sorted({e.label for e in train if e.label is not None})
@@ -377,13 +390,17 @@ class TextClassificationData(ZooDataModule):
             self.classes = list(kwargs["classes"])
         if "tokenizer" in kwargs:
             self.tokenizer = Tokenizer(
-                kwargs["tokenizer"], bool(kwargs.get("lowercase", True)), kwargs.get("token_pattern")
+                kwargs["tokenizer"],
+                bool(kwargs.get("lowercase", True)),
+                kwargs.get("token_pattern"),
             )
         if "max_length" in kwargs:
             self.max_length = kwargs["max_length"]
 
     # ------------------------------------------------------------------ datasets
-    def encode(self, examples: Sequence[Example], split: str, labelled: bool = True) -> EncodedTexts:
+    def encode(
+        self, examples: Sequence[Example], split: str, labelled: bool = True
+    ) -> EncodedTexts:
         """Tokenize, look up and (when ``labelled``) map labels to class ids."""
         self.build_vocab()
         assert self.vocab is not None and self.classes is not None
@@ -404,11 +421,20 @@ class TextClassificationData(ZooDataModule):
         if truncated:
             log.warning(
                 "%s: truncated %d of %d text(s) to max_length=%d tokens (the longest had %d)",
-                split, truncated, len(texts), self.max_length, longest,
+                split,
+                truncated,
+                len(texts),
+                self.max_length,
+                longest,
             )
         unk = sum(int((t == UNK_ID).sum()) for t in ids)
         tokens = sum(len(t) for t in ids)
-        self.stats[split] = {"texts": len(ids), "tokens": tokens, "unk": unk, "truncated": truncated}
+        self.stats[split] = {
+            "texts": len(ids),
+            "tokens": tokens,
+            "unk": unk,
+            "truncated": truncated,
+        }
         return EncodedTexts(ids, texts, labels, [e.line for e in examples])
 
     def _predict_examples(self) -> list[Example]:
@@ -433,7 +459,9 @@ class TextClassificationData(ZooDataModule):
                 self.train_set = self.encode(splits["train"], "train")
             if self.val_set is None:
                 if not splits.get("val"):
-                    raise DataError("the validation split is empty: set val_file or val_fraction > 0")
+                    raise DataError(
+                        "the validation split is empty: set val_file or val_fraction > 0"
+                    )
                 self.val_set = self.encode(splits["val"], "val")
         if stage in (None, "validate") and self.val_set is None:
             self.val_set = self.encode(self._load_splits()["val"], "val")
@@ -456,12 +484,18 @@ class TextClassificationData(ZooDataModule):
         if dataset is None:
             raise RuntimeError(f"{type(self).__name__} has no {name} split: call setup() first")
         if keep_order or not self.bucketing:
-            order = list(range(len(dataset)))
-            batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
-        else:
-            batches = sorted_batches(dataset.lengths, self.batch_size)
+            return DataLoader(
+                dataset,
+                batch_size=self.batch_size,
+                shuffle=False,
+                collate_fn=text_collate,
+                num_workers=self.num_workers,
+            )
         return DataLoader(
-            dataset, batch_sampler=batches, collate_fn=text_collate, num_workers=self.num_workers
+            dataset,
+            batch_sampler=FixedBatches(sorted_batches(dataset.lengths, self.batch_size)),
+            collate_fn=text_collate,
+            num_workers=self.num_workers,
         )
 
     def train_dataloader(self) -> DataLoader:
@@ -473,7 +507,7 @@ class TextClassificationData(ZooDataModule):
             self.batch_size,
             pool_batches=self.pool_batches if self.bucketing else 1,
             shuffle=True,
-            seed=self.seed,
+            seed=self.seed if self.seed is not None else torch.initial_seed() % (1 << 31),
         )
         return DataLoader(
             self.train_set,

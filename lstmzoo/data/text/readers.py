@@ -18,8 +18,8 @@ Formats (``fmt``):
 ==========  ===========================================================================
 
 ``auto`` picks by the file name: a folder is ``aclimdb``, ``.csv``, ``.tsv`` (``sst2`` when its
-header is ``sentence<TAB>label``), ``.jsonl`` / ``.ndjson`` / ``.json``, and ``.txt`` is ``snippets``
-when the first line looks like ``id<TAB>rating<TAB>text`` and ``lines`` otherwise.
+header is ``sentence<TAB>label``), ``.jsonl`` / ``.ndjson`` / ``.json``, and ``.txt`` is
+``snippets`` when the first line looks like ``id<TAB>rating<TAB>text`` and ``lines`` otherwise.
 """
 
 from __future__ import annotations
@@ -229,7 +229,9 @@ def read_jsonl(
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            raise DataError(f"{where(source, number, err.colno)}: invalid JSON: {err.msg}") from None
+            raise DataError(
+                f"{where(source, number, err.colno)}: invalid JSON: {err.msg}"
+            ) from None
         if not isinstance(record, dict):
             raise DataError(
                 f"{where(source, number, 1)}: expected a JSON object, got {type(record).__name__}"
@@ -244,7 +246,8 @@ def read_jsonl(
             text = ""
         if not isinstance(text, str):
             raise DataError(
-                f"{where(source, number, text_column)}: expected a string, got {type(text).__name__}"
+                f"{where(source, number, text_column)}: expected a string, "
+                f"got {type(text).__name__}"
             )
         label = None
         if label_column is not None and label_column in record:

@@ -7,13 +7,26 @@ from collections.abc import Iterator, Sequence
 import torch
 from torch.utils.data import Sampler
 
-__all__ = ["BucketBatchSampler", "sorted_batches"]
+__all__ = ["BucketBatchSampler", "FixedBatches", "sorted_batches"]
 
 
 def sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
     """Deterministic batches of indices sorted by length (for evaluation: order does not matter)."""
     order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+class FixedBatches(Sampler[list[int]]):
+    """A batch sampler that yields the same precomputed batches (lists of indices) every time."""
+
+    def __init__(self, batches: Sequence[Sequence[int]]) -> None:
+        self.batches = [list(b) for b in batches]
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return iter([list(b) for b in self.batches])
+
+    def __len__(self) -> int:
+        return len(self.batches)
 
 
 class BucketBatchSampler(Sampler[list[int]]):

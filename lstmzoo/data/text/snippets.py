@@ -116,7 +116,8 @@ def _check_sha256(path: Path, expected: str, remove: bool) -> None:
             path.unlink(missing_ok=True)
         raise DataError(
             f"{path}: SHA-256 mismatch: expected {expected}, got {actual}. The file is corrupt or "
-            f"not {SDIST_NAME}" + (" (it was deleted; the next run downloads it again)" if remove else "")
+            f"not {SDIST_NAME}"
+            + (" (it was deleted; the next run downloads it again)" if remove else "")
         )
 
 
@@ -170,7 +171,8 @@ def fetch_movie_snippets(
             if local.name == SNIPPETS_NAME and sha256_file(local) != SNIPPETS_SHA256:
                 log.warning(
                     "%s differs from the published %s: splits and scores will not be comparable",
-                    local, SNIPPETS_NAME,
+                    local,
+                    SNIPPETS_NAME,
                 )
             return local
         if local.name == SDIST_NAME:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-__all__ = ["DEFAULT_WORD_PATTERN", "TokenizerKind", "Tokenizer"]
+__all__ = ["DEFAULT_WORD_PATTERN", "Tokenizer", "TokenizerKind"]
 
 #: words (letters / digits / underscore, with inner apostrophes) or single punctuation marks
 DEFAULT_WORD_PATTERN = r"\w+(?:'\w+)*|[^\w\s]"
@@ -69,4 +69,6 @@ class Tokenizer:
         }
 
     def __repr__(self) -> str:
-        return f"Tokenizer(kind={self.kind!r}, lowercase={self.lowercase}, pattern={self.pattern!r})"
+        return (
+            f"Tokenizer(kind={self.kind!r}, lowercase={self.lowercase}, pattern={self.pattern!r})"
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-__all__ = ["PAD", "UNK", "PAD_ID", "UNK_ID", "Vocabulary"]
+__all__ = ["PAD", "PAD_ID", "UNK", "UNK_ID", "Vocabulary"]
 
 PAD, UNK = "<pad>", "<unk>"
 PAD_ID, UNK_ID = 0, 1
@@ -31,7 +31,9 @@ class Vocabulary:
         index = {}
         for i, tok in enumerate(tokens):
             if tok in index:
-                raise ValueError(f"token {tok!r} appears twice in the vocabulary (ids {index[tok]}, {i})")
+                raise ValueError(
+                    f"token {tok!r} appears twice in the vocabulary (ids {index[tok]}, {i})"
+                )
             index[tok] = i
         self.tokens = tokens
         self._index = index
@@ -60,7 +62,9 @@ class Vocabulary:
             counts.update(tokens)
         counts.pop(PAD, None)
         counts.pop(UNK, None)
-        kept = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
+        kept = sorted(
+            (t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t)
+        )
         if max_size is not None:
             kept = kept[: max_size - 2]
         return cls([PAD, UNK, *kept])
