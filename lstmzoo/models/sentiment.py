@@ -250,10 +250,13 @@ class BiLSTMSentiment(ZooModule):
             self.load_pretrained_embeddings()
 
     def configure_optimizers(self) -> Any:
+        """Adam over the trainable parameters (frozen embeddings left out); the fused kernel
+        where the parameters allow it (several times faster on CPU for a large embedding)."""
         params = [p for p in self.parameters() if p.requires_grad]
         lr = float(self.hparams.get("lr", 1e-3))
         weight_decay = float(self.hparams.get("weight_decay", 0.0))
-        return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+        fused = all(p.device.type in ("cpu", "cuda") and p.dtype == torch.float32 for p in params)
+        return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, fused=fused or None)
 
     # ------------------------------------------------------------------ steps
     def training_step(self, batch: Mapping[str, Any], batch_idx: int) -> Tensor:

@@ -45,6 +45,21 @@ def test_batches_are_length_homogeneous() -> None:
     assert padding(bucketed) * 10 < padding(plain)
 
 
+def test_one_pool_gives_equal_length_batches() -> None:
+    lengths = _lengths(3000)  # 60 distinct lengths, about 50 texts each
+    sampler = BucketBatchSampler(lengths, batch_size=16)
+    batches = list(sampler)
+    uniform = [b for b in batches if len({lengths[i] for i in b}) == 1]
+    mixed = [b for b in batches if len({lengths[i] for i in b}) > 1]
+    assert sum(len(b) == 16 for b in uniform) >= 3000 // 16 - 60
+    # only the leftovers of each length (< 16 per length) end up in mixed batches
+    assert sum(len(b) for b in mixed) < 60 * 16
+    assert sorted(i for b in batches for i in b) == list(range(3000))
+    # which texts of equal length share a batch changes with the epoch
+    sampler.set_epoch(1)
+    assert sorted(map(sorted, sampler)) != sorted(map(sorted, batches))
+
+
 def test_deterministic_given_seed_and_epoch() -> None:
     lengths = _lengths(500)
     a = BucketBatchSampler(lengths, batch_size=8, seed=5)
@@ -74,3 +89,4 @@ def test_bad_arguments() -> None:
         BucketBatchSampler([1, 2], batch_size=0)
     with pytest.raises(ValueError):
         BucketBatchSampler([1, 2], batch_size=2, pool_batches=0)
+    assert len(BucketBatchSampler([], batch_size=2)) == 0

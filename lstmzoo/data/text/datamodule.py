@@ -140,7 +140,7 @@ class TextClassificationData(ZooDataModule):
         vocab, classes: preset vocabulary / class list (set from a checkpoint; normally derived).
         bucketing: length-bucketed training batches (and length-sorted evaluation batches);
             ``False`` gives plain random batches.
-        pool_batches: batches per sorting pool of the bucketing sampler.
+        pool_batches: batches per sorting pool of the bucketing sampler (``None``: one pool).
         skip_empty_predict: skip empty lines of the prediction input instead of failing.
         batch_size, num_workers: loader settings.
         seed: seed of the training batch order; ``None`` (default) takes the global seed in
@@ -177,7 +177,7 @@ class TextClassificationData(ZooDataModule):
         vocab: Optional[list[str]] = None,
         classes: Optional[list[str]] = None,
         bucketing: bool = True,
-        pool_batches: int = 50,
+        pool_batches: Optional[int] = None,
         skip_empty_predict: bool = False,
         batch_size: int = 32,
         num_workers: int = 0,
