@@ -77,8 +77,10 @@ class BiLSTMSentiment(ZooModule):
         pack: run the encoder on packed sequences (default). ``False`` runs it over the padded
             batch as is (padding steps included; the forward state is read at each text's last
             token): the plain baseline of the bucketing benchmark.
-        lr, weight_decay: the default Adam optimizer (AdamW-style decoupled decay is available
-            through the config's ``optimizer:`` group).
+        label_smoothing: label smoothing of the training cross-entropy. Batches that carry
+            soft targets (``y_soft``, see ``TextClassificationData(soft_labels=...)``) are
+            trained on those instead.
+        lr, weight_decay: the default Adam optimizer (a config ``optimizer:`` group replaces it).
     """
 
     input_kind = "sequence"
@@ -104,6 +106,7 @@ class BiLSTMSentiment(ZooModule):
         token_pattern: Optional[str] = None,
         max_length: Optional[int] = 256,
         pack: bool = True,
+        label_smoothing: float = 0.0,
         lr: float = 1e-3,
         weight_decay: float = 0.0,
     ) -> None:
@@ -112,7 +115,12 @@ class BiLSTMSentiment(ZooModule):
         classes = list(classes) if classes is not None else list(DEFAULT_CLASSES)
         if len(classes) < 2 or len(set(classes)) != len(classes):
             raise ConfigError(f"classes must hold at least 2 distinct names, got {classes}")
-        for name, p in (("embedding_dropout", embedding_dropout), ("word_dropout", word_dropout)):
+        probabilities = (
+            ("embedding_dropout", embedding_dropout),
+            ("word_dropout", word_dropout),
+            ("label_smoothing", label_smoothing),
+        )
+        for name, p in probabilities:
             if not 0.0 <= p < 1.0:
                 raise ConfigError(f"{name} must lie in [0, 1), got {p}")
         self.vocabulary = Vocabulary(vocab)
@@ -136,7 +144,7 @@ class BiLSTMSentiment(ZooModule):
                 f"ManyToOne, got {type(self.head).__name__}"
             )
         hparams = dict(locals())
-        for key in ("self", "__class__", "name", "p"):
+        for key in ("self", "__class__", "name", "p", "probabilities"):
             hparams.pop(key, None)
         hparams["vocab"], hparams["classes"] = vocab, classes
         hparams["head"] = self.head.config()  # plain dict: the checkpoint stays weights_only-safe
@@ -261,7 +269,11 @@ class BiLSTMSentiment(ZooModule):
     # ------------------------------------------------------------------ steps
     def training_step(self, batch: Mapping[str, Any], batch_idx: int) -> Tensor:
         logits = self(batch["x"], batch.get("lengths"))
-        loss = F.cross_entropy(logits.float(), batch["y"])
+        if batch.get("y_soft") is not None:
+            loss = -(batch["y_soft"] * logits.float().log_softmax(-1)).sum(-1).mean()
+        else:
+            smoothing = float(self.hparams.get("label_smoothing", 0.0))
+            loss = F.cross_entropy(logits.float(), batch["y"], label_smoothing=smoothing)
         batch_size = batch["x"].shape[0]
         self.train_acc(logits.detach().argmax(-1), batch["y"])
         self.log("train/loss", loss, prog_bar=True, batch_size=batch_size)

@@ -230,3 +230,22 @@ def test_seed_none_follows_the_global_seed(tmp_path: Path) -> None:
     torch.manual_seed(2)
     c = [b["text"] for b in dm.train_dataloader()]
     assert a == b != c
+
+
+def test_soft_labels_from_ratings(tmp_path: Path) -> None:
+    lines = [f"{i}\t{r}\tsnippet {i}" for i, r in enumerate([2.0, -1.0, 0.25, -3.0] * 10)]
+    path = tmp_path / "s.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    dm = TextClassificationData(snippets_file=str(path), soft_labels=2.0, batch_size=64)
+    dm.setup("fit")
+    batch = next(iter(dm.train_dataloader()))
+    soft, y = batch["y_soft"], batch["y"]
+    assert soft.shape == (len(y), 2)
+    assert torch.allclose(soft.sum(-1), torch.ones(len(y)))
+    assert bool((soft.argmax(-1) == y).all())  # the soft target agrees with the hard label
+    ratings = {f"snippet {i}": r for i, r in enumerate([2.0, -1.0, 0.25, -3.0] * 10)}
+    expected = torch.tensor([torch.sigmoid(torch.tensor(2.0 * ratings[t])) for t in batch["text"]])
+    assert torch.allclose(soft[:, 1], expected, atol=1e-6)
+    assert "y_soft" not in next(iter(dm.val_dataloader()))  # evaluation uses hard labels
+    with pytest.raises(ValueError):
+        TextClassificationData(soft_labels=0.0)

@@ -99,6 +99,21 @@ def test_unpacked_baseline_reads_padding() -> None:
     assert enc.outputs[0, 3:].abs().sum() == 0
 
 
+@pytest.mark.filterwarnings("ignore:You are trying to `self.log")
+def test_soft_targets_and_label_smoothing_in_the_training_loss() -> None:
+    model = _model(label_smoothing=0.2)
+    x, lengths, y = torch.tensor([[2, 4], [3, 0]]), torch.tensor([2, 1]), torch.tensor([1, 0])
+    torch.manual_seed(0)
+    logits = model(x, lengths)
+    smoothed = torch.nn.functional.cross_entropy(logits, y, label_smoothing=0.2)
+    torch.manual_seed(0)
+    assert torch.allclose(model.training_step({"x": x, "lengths": lengths, "y": y}, 0), smoothed)
+    soft = torch.tensor([[0.3, 0.7], [0.9, 0.1]])
+    torch.manual_seed(0)
+    loss = model.training_step({"x": x, "lengths": lengths, "y": y, "y_soft": soft}, 0)
+    assert torch.allclose(loss, -(soft * logits.log_softmax(-1)).sum(-1).mean())
+
+
 def test_bad_configurations() -> None:
     with pytest.raises(ConfigError, match="N -> 1 head"):
         _model(head="many_to_many")

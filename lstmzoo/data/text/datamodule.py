@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +32,8 @@ Split = Literal["train", "val", "test"]
 class EncodedTexts(Dataset):
     """Token-id sequences with optional class ids, the raw texts and where each came from.
 
-    Items: ``{"ids": (T_i,) int64, "y": int (when labelled), "text": str, "line": int}``.
+    Items: ``{"ids": (T_i,) int64, "y": int (when labelled), "text": str, "line": int}``, plus
+    ``"y_soft": (C,)`` target probabilities when soft targets are given.
     """
 
     def __init__(
@@ -40,8 +42,10 @@ class EncodedTexts(Dataset):
         texts: list[str],
         labels: list[int] | None = None,
         lines: list[int] | None = None,
+        soft_targets: list[list[float]] | None = None,
     ) -> None:
         self.ids = ids
+        self.soft_targets = soft_targets
         self.texts = texts
         self.labels = labels
         self.lines = lines if lines is not None else list(range(1, len(ids) + 1))
@@ -54,6 +58,8 @@ class EncodedTexts(Dataset):
         item["line"] = self.lines[index]
         if self.labels is not None:
             item["y"] = self.labels[index]
+        if self.soft_targets is not None:
+            item["y_soft"] = self.soft_targets[index]
         return item
 
     @property
@@ -64,7 +70,8 @@ class EncodedTexts(Dataset):
 
 def text_collate(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Pad token ids with ``<pad>`` (0): ``{"x": (B, T_max) int64, "lengths": (B,), "y": (B,),
-    "text": list[str], "line": list[int]}`` (``y`` only for labelled samples)."""
+    "text": list[str], "line": list[int]}`` (``y`` only for labelled samples; ``y_soft: (B, C)``
+    float target probabilities when the samples carry them)."""
     batch: dict[str, Any] = {
         "x": pad_sequence([s["ids"] for s in samples], batch_first=True, padding_value=PAD_ID),
         "lengths": torch.tensor([len(s["ids"]) for s in samples], dtype=torch.long),
@@ -73,6 +80,8 @@ def text_collate(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
     if "y" in samples[0]:
         batch["y"] = torch.tensor([s["y"] for s in samples], dtype=torch.long)
+    if "y_soft" in samples[0]:
+        batch["y_soft"] = torch.tensor([s["y_soft"] for s in samples], dtype=torch.float32)
     return batch
 
 
@@ -132,6 +141,10 @@ class TextClassificationData(ZooDataModule):
             ``drop_neutral_from`` (``0`` drops only ratings of exactly 0 there; negative: keep all).
         drop_neutral_from: which splits lose the near-neutral snippets (default: training only,
             so val / test keep every snippet).
+        soft_labels: for rated snippets, train on soft targets ``p(positive) =
+            sigmoid(soft_labels * rating)`` instead of 0 / 1, so a snippet rated +0.1 counts as
+            nearly a coin flip and one rated +3 as surely positive (``None``: hard labels).
+            Validation and test always use the hard labels (rating > 0).
         val_fraction, test_fraction: split sizes cut from the data when no file gives them.
         split_seed: seed of those cuts (keep it fixed to compare runs).
         tokenizer, lowercase, token_pattern: see :class:`~lstmzoo.data.text.Tokenizer`.
@@ -165,6 +178,7 @@ class TextClassificationData(ZooDataModule):
         download: bool = True,
         neutral_band: float = -1.0,
         drop_neutral_from: list[Split] = ["train"],  # noqa: B006 - never mutated
+        soft_labels: Optional[float] = None,
         val_fraction: float = 0.1,
         test_fraction: float = 0.1,
         split_seed: int = 0,
@@ -210,6 +224,9 @@ class TextClassificationData(ZooDataModule):
         self.download = download
         self.neutral_band = neutral_band
         self.drop_neutral_from = list(drop_neutral_from)
+        if soft_labels is not None and soft_labels <= 0:
+            raise ValueError(f"soft_labels must be > 0 or None, got {soft_labels}")
+        self.soft_labels = soft_labels
         self.val_fraction = val_fraction
         self.test_fraction = test_fraction
         self.split_seed = split_seed
@@ -435,7 +452,22 @@ class TextClassificationData(ZooDataModule):
             "unk": unk,
             "truncated": truncated,
         }
-        return EncodedTexts(ids, texts, labels, [e.line for e in examples])
+        soft = None
+        if split == "train" and labelled and self.soft_labels is not None:
+            soft = self._soft_targets(examples)
+        return EncodedTexts(ids, texts, labels, [e.line for e in examples], soft)
+
+    def _soft_targets(self, examples: Sequence[Example]) -> list[list[float]] | None:
+        assert self.classes is not None and self.soft_labels is not None
+        if self.classes != ["negative", "positive"] or any(e.score is None for e in examples):
+            log.warning("soft_labels needs rated snippets (classes negative/positive): ignored")
+            return None
+        scale = self.soft_labels
+        out = []
+        for e in examples:
+            p = 1.0 / (1.0 + math.exp(-scale * float(e.score or 0.0)))
+            out.append([1.0 - p, p])
+        return out
 
     def _predict_examples(self) -> list[Example]:
         assert self.predict_file is not None
