@@ -57,7 +57,9 @@ class BiLSTMSentiment(ZooModule):
     works anywhere, and the checkpoint loads with ``torch.load(weights_only=True)``.
 
     Args:
-        vocab: token of every id (``["<pad>", "<unk>", ...]``); linked from the data module.
+        vocab: token of every id, a ``list[str]`` (``["<pad>", "<unk>", ...]``); linked from the
+            data module. (Annotated as a bare ``list``: config parsers then check it as one value
+            instead of element by element, which matters for vocabularies of 10^4+ tokens.)
         classes: class names (index = class id); linked from the data module.
         embedding_dim, hidden_size, num_layers, bidirectional, cell, dropout: embedding size and
             the :class:`~lstmzoo.nn.RecurrentEncoder` (``dropout`` acts between stacked layers).
@@ -81,6 +83,7 @@ class BiLSTMSentiment(ZooModule):
             soft targets (``y_soft``, see ``TextClassificationData(soft_labels=...)``) are
             trained on those instead.
         lr, weight_decay: the default Adam optimizer (a config ``optimizer:`` group replaces it).
+        lr_decay: the learning rate is multiplied by this after every epoch (``1``: constant).
     """
 
     input_kind = "sequence"
@@ -88,7 +91,7 @@ class BiLSTMSentiment(ZooModule):
 
     def __init__(
         self,
-        vocab: Optional[list[str]] = None,
+        vocab: Optional[list] = None,  # list[str]; unparametrised for fast config validation
         classes: Optional[list[str]] = None,
         embedding_dim: int = 128,
         hidden_size: int = 128,
@@ -109,12 +112,15 @@ class BiLSTMSentiment(ZooModule):
         label_smoothing: float = 0.0,
         lr: float = 1e-3,
         weight_decay: float = 0.0,
+        lr_decay: float = 1.0,
     ) -> None:
         super().__init__()
         vocab = list(vocab) if vocab is not None else [PAD, UNK]
         classes = list(classes) if classes is not None else list(DEFAULT_CLASSES)
         if len(classes) < 2 or len(set(classes)) != len(classes):
             raise ConfigError(f"classes must hold at least 2 distinct names, got {classes}")
+        if not 0.0 < lr_decay <= 1.0:
+            raise ConfigError(f"lr_decay must lie in (0, 1], got {lr_decay}")
         probabilities = (
             ("embedding_dropout", embedding_dropout),
             ("word_dropout", word_dropout),
@@ -264,7 +270,12 @@ class BiLSTMSentiment(ZooModule):
         lr = float(self.hparams.get("lr", 1e-3))
         weight_decay = float(self.hparams.get("weight_decay", 0.0))
         fused = all(p.device.type in ("cpu", "cuda") and p.dtype == torch.float32 for p in params)
-        return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, fused=fused or None)
+        opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, fused=fused or None)
+        decay = float(self.hparams.get("lr_decay", 1.0))
+        if decay == 1.0:
+            return opt
+        scheduler = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=decay)
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": scheduler, "interval": "epoch"}}
 
     # ------------------------------------------------------------------ steps
     def training_step(self, batch: Mapping[str, Any], batch_idx: int) -> Tensor:

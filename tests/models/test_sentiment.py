@@ -114,6 +114,19 @@ def test_soft_targets_and_label_smoothing_in_the_training_loss() -> None:
     assert torch.allclose(loss, -(soft * logits.log_softmax(-1)).sum(-1).mean())
 
 
+def test_optimizer_skips_frozen_embeddings_and_decays_the_rate() -> None:
+    opt = _model(freeze_embeddings=True, lr=0.01).configure_optimizers()
+    params = {id(p) for group in opt.param_groups for p in group["params"]}
+    model = _model(freeze_embeddings=True)
+    assert len(params) == sum(1 for p in model.parameters() if p.requires_grad)
+    config = _model(lr=0.01, lr_decay=0.5).configure_optimizers()
+    scheduler = config["lr_scheduler"]["scheduler"]
+    scheduler.step()
+    assert config["optimizer"].param_groups[0]["lr"] == pytest.approx(0.005)
+    with pytest.raises(ConfigError, match="lr_decay"):
+        _model(lr_decay=0.0)
+
+
 def test_bad_configurations() -> None:
     with pytest.raises(ConfigError, match="N -> 1 head"):
         _model(head="many_to_many")

@@ -188,7 +188,7 @@ class TextClassificationData(ZooDataModule):
         min_freq: int = 1,
         max_vocab_size: Optional[int] = None,
         max_length: Optional[int] = 256,
-        vocab: Optional[list[str]] = None,
+        vocab: Optional[list] = None,  # list[str], see BiLSTMSentiment
         classes: Optional[list[str]] = None,
         bucketing: bool = True,
         pool_batches: Optional[int] = None,
@@ -460,7 +460,7 @@ class TextClassificationData(ZooDataModule):
     def _soft_targets(self, examples: Sequence[Example]) -> list[list[float]] | None:
         assert self.classes is not None and self.soft_labels is not None
         if self.classes != ["negative", "positive"] or any(e.score is None for e in examples):
-            log.warning("soft_labels needs rated snippets (classes negative/positive): ignored")
+            log.info("soft_labels applies to rated snippets only: training on hard labels")
             return None
         scale = self.soft_labels
         out = []
