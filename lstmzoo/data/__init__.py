@@ -3,6 +3,7 @@
 from lstmzoo.data.base import ZooDataModule, pad_collate
 from lstmzoo.data.ocr import OCRDataModule
 from lstmzoo.data.synthetic import AddingProblem, DelayedCopy, Waveform
+from lstmzoo.data.text import TextClassificationData
 from lstmzoo.data.timeseries import CSVSeries
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "CSVSeries",
     "DelayedCopy",
     "OCRDataModule",
+    "TextClassificationData",
     "Waveform",
     "ZooDataModule",
     "pad_collate",

@@ -2,6 +2,7 @@
 
 from lstmzoo.models.base import TopologyMismatchError, ZooModule
 from lstmzoo.models.ocr import CRNNOCR
+from lstmzoo.models.sentiment import BiLSTMSentiment
 from lstmzoo.models.sequence import SequenceModel
 
-__all__ = ["CRNNOCR", "SequenceModel", "TopologyMismatchError", "ZooModule"]
+__all__ = ["CRNNOCR", "BiLSTMSentiment", "SequenceModel", "TopologyMismatchError", "ZooModule"]

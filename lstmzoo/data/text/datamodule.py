@@ -1,0 +1,559 @@
+"""Text classification data: readers -> tokenizer -> vocabulary -> length-bucketed batches."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import torch
+from torch import Tensor
+from torch.nn.utils.rnn import pad_sequence
+from torch.utils.data import DataLoader, Dataset
+
+from lstmzoo.data.base import ZooDataModule
+from lstmzoo.data.text.readers import Example, Format, detect_format, read_examples, where
+from lstmzoo.data.text.sampler import BucketBatchSampler, FixedBatches, sorted_batches
+from lstmzoo.data.text.snippets import fetch_movie_snippets
+from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
+from lstmzoo.data.text.vocab import PAD_ID, UNK_ID, Vocabulary
+from lstmzoo.errors import DataError
+
+__all__ = ["EncodedTexts", "TextClassificationData", "encode_texts", "text_collate"]
+
+log = logging.getLogger(__name__)
+
+Split = Literal["train", "val", "test"]
+
+
+class EncodedTexts(Dataset):
+    """Token-id sequences with optional class ids, the raw texts and where each came from.
+
+    Items: ``{"ids": (T_i,) int64, "y": int (when labelled), "text": str, "line": int}``, plus
+    ``"y_soft": (C,)`` target probabilities when soft targets are given.
+    """
+
+    def __init__(
+        self,
+        ids: list[Tensor],
+        texts: list[str],
+        labels: list[int] | None = None,
+        lines: list[int] | None = None,
+        soft_targets: list[list[float]] | None = None,
+    ) -> None:
+        self.ids = ids
+        self.soft_targets = soft_targets
+        self.texts = texts
+        self.labels = labels
+        self.lines = lines if lines is not None else list(range(1, len(ids) + 1))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        item: dict[str, Any] = {"ids": self.ids[index], "text": self.texts[index]}
+        item["line"] = self.lines[index]
+        if self.labels is not None:
+            item["y"] = self.labels[index]
+        if self.soft_targets is not None:
+            item["y_soft"] = self.soft_targets[index]
+        return item
+
+    @property
+    def lengths(self) -> list[int]:
+        """Tokens per text (after truncation)."""
+        return [len(t) for t in self.ids]
+
+
+def text_collate(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Pad token ids with ``<pad>`` (0): ``{"x": (B, T_max) int64, "lengths": (B,), "y": (B,),
+    "text": list[str], "line": list[int]}`` (``y`` only for labelled samples; ``y_soft: (B, C)``
+    float target probabilities when the samples carry them)."""
+    batch: dict[str, Any] = {
+        "x": pad_sequence([s["ids"] for s in samples], batch_first=True, padding_value=PAD_ID),
+        "lengths": torch.tensor([len(s["ids"]) for s in samples], dtype=torch.long),
+        "text": [s["text"] for s in samples],
+        "line": [s["line"] for s in samples],
+    }
+    if "y" in samples[0]:
+        batch["y"] = torch.tensor([s["y"] for s in samples], dtype=torch.long)
+    if "y_soft" in samples[0]:
+        batch["y_soft"] = torch.tensor([s["y_soft"] for s in samples], dtype=torch.float32)
+    return batch
+
+
+def encode_texts(
+    texts: Sequence[str], tokenizer: Tokenizer, vocab: Vocabulary, max_length: int | None
+) -> tuple[list[Tensor], int, int]:
+    """Token ids of every text, truncated to ``max_length``.
+
+    A text without any token gets a single ``<unk>`` so that every length is >= 1.
+
+    Returns:
+        ``(ids, truncated, longest)``: the id tensors, how many texts were cut and the longest
+        token count before cutting.
+    """
+    out, truncated, longest = [], 0, 0
+    for text in texts:
+        ids = vocab.encode(tokenizer(text)) or [UNK_ID]
+        longest = max(longest, len(ids))
+        if max_length is not None and len(ids) > max_length:
+            ids = ids[:max_length]
+            truncated += 1
+        out.append(torch.tensor(ids, dtype=torch.long))
+    return out, truncated, longest
+
+
+class TextClassificationData(ZooDataModule):
+    """Labelled texts for classification (sentiment by default), tokenized and length-bucketed.
+
+    Data sources:
+
+    * nothing given (default): the 10,605 movie-review snippets with human ratings from the
+      ``vaderSentiment`` 3.3.2 source distribution (downloaded through pip once, SHA-256
+      checked, cached in ``cache_dir``; or offline from ``snippets_file``). Label:
+      ``"positive"`` when the mean rating is > 0, else ``"negative"``. A fixed split (seeded by
+      ``split_seed``, independent of the training seed) gives train / val / test.
+    * ``train_file`` (and optionally ``val_file`` / ``test_file``): CSV, TSV, JSONL, GLUE SST-2
+      TSV, an ``aclImdb`` folder (its ``test/`` half is the test split) or a snippets file. Without
+      ``val_file`` the validation split is cut from the training file (``val_fraction``).
+
+    The vocabulary and the class list come from the training split only and are handed to the
+    model (:meth:`model_kwargs`), which stores them in its checkpoint; from a checkpoint the data
+    module adopts them back (:meth:`adopt_model_kwargs`), so ``test`` / ``predict`` need no
+    training data.
+
+    Args:
+        train_file, val_file, test_file: the user's data (see above); ``None`` = movie snippets.
+        predict_file: texts to label with ``predict``: a ``.txt`` file (one text per line), CSV,
+            TSV or JSONL (``text_column``); default: the test split.
+        format: reader format, ``"auto"`` picks by name (see :mod:`lstmzoo.data.text.readers`).
+        text_column, label_column: column names (CSV / TSV) or keys (JSONL).
+        encoding: text encoding of the files.
+        snippets_file: local copy of the snippets (``.txt``, ``hutto_ICWSM_2014.tar.gz`` or
+            ``vaderSentiment-3.3.2.tar.gz``): no network needed.
+        cache_dir: download / extraction cache (default ``~/.cache/lstmzoo``).
+        download: allow the pip download of the snippets.
+        neutral_band: snippets with ``|rating| <= neutral_band`` are dropped from the splits in
+            ``drop_neutral_from`` (``0`` drops only ratings of exactly 0 there; negative: keep all).
+        drop_neutral_from: which splits lose the near-neutral snippets (default: training only,
+            so val / test keep every snippet).
+        soft_labels: for rated snippets, train on soft targets ``p(positive) =
+            sigmoid(soft_labels * rating)`` instead of 0 / 1, so a snippet rated +0.1 counts as
+            nearly a coin flip and one rated +3 as surely positive (``None``: hard labels).
+            Validation and test always use the hard labels (rating > 0).
+        val_fraction, test_fraction: split sizes cut from the data when no file gives them.
+        split_seed: seed of those cuts (keep it fixed to compare runs).
+        tokenizer, lowercase, token_pattern: see :class:`~lstmzoo.data.text.Tokenizer`.
+        min_freq, max_vocab_size: vocabulary pruning (see :meth:`Vocabulary.build`).
+        max_length: texts are cut to this many tokens (the count of cut texts is logged).
+        vocab, classes: preset vocabulary / class list (set from a checkpoint; normally derived).
+        bucketing: length-bucketed training batches (and length-sorted evaluation batches);
+            ``False`` gives plain random batches.
+        pool_batches: batches per sorting pool of the bucketing sampler (``None``: one pool).
+        skip_empty_predict: skip empty lines of the prediction input instead of failing.
+        batch_size, num_workers: loader settings.
+        seed: seed of the training batch order; ``None`` (default) takes the global seed in
+            force when the loader is made (``seed_everything``), so one seed drives a run.
+    """
+
+    input_kind = "sequence"
+    target_kind = "vector"
+
+    def __init__(
+        self,
+        train_file: Optional[str] = None,
+        val_file: Optional[str] = None,
+        test_file: Optional[str] = None,
+        predict_file: Optional[str] = None,
+        format: Format = "auto",
+        text_column: str = "text",
+        label_column: str = "label",
+        encoding: str = "utf-8",
+        snippets_file: Optional[str] = None,
+        cache_dir: Optional[str] = None,
+        download: bool = True,
+        neutral_band: float = -1.0,
+        drop_neutral_from: list[Split] = ["train"],  # noqa: B006 - never mutated
+        soft_labels: Optional[float] = None,
+        val_fraction: float = 0.1,
+        test_fraction: float = 0.1,
+        split_seed: int = 0,
+        tokenizer: TokenizerKind = "word",
+        lowercase: bool = True,
+        token_pattern: Optional[str] = None,
+        min_freq: int = 1,
+        max_vocab_size: Optional[int] = None,
+        max_length: Optional[int] = 256,
+        vocab: Optional[list] = None,  # list[str], see BiLSTMSentiment
+        classes: Optional[list[str]] = None,
+        bucketing: bool = True,
+        pool_batches: Optional[int] = None,
+        skip_empty_predict: bool = False,
+        batch_size: int = 32,
+        num_workers: int = 0,
+        seed: Optional[int] = None,
+    ) -> None:
+        super().__init__(batch_size, num_workers, 0 if seed is None else seed)
+        self.seed: int | None = seed
+        for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
+            if not 0.0 <= value < 1.0:
+                raise ValueError(f"{name} must lie in [0, 1), got {value}")
+        if val_fraction + test_fraction >= 1.0:
+            raise ValueError("val_fraction + test_fraction must be < 1")
+        if max_length is not None and max_length < 1:
+            raise ValueError(f"max_length must be >= 1 or None, got {max_length}")
+        bad_splits = set(drop_neutral_from) - {"train", "val", "test"}
+        if bad_splits:
+            raise ValueError(
+                f"drop_neutral_from takes 'train', 'val', 'test', got {sorted(bad_splits)}"
+            )
+        self.train_file = train_file
+        self.val_file = val_file
+        self.test_file = test_file
+        self.predict_file = predict_file
+        self.format = format
+        self.text_column = text_column
+        self.label_column = label_column
+        self.encoding = encoding
+        self.snippets_file = snippets_file
+        self.cache_dir = cache_dir
+        self.download = download
+        self.neutral_band = neutral_band
+        self.drop_neutral_from = list(drop_neutral_from)
+        if soft_labels is not None and soft_labels <= 0:
+            raise ValueError(f"soft_labels must be > 0 or None, got {soft_labels}")
+        self.soft_labels = soft_labels
+        self.val_fraction = val_fraction
+        self.test_fraction = test_fraction
+        self.split_seed = split_seed
+        self.tokenizer = Tokenizer(tokenizer, lowercase, token_pattern)
+        self.min_freq = min_freq
+        self.max_vocab_size = max_vocab_size
+        self.max_length = max_length
+        self.vocab: Vocabulary | None = Vocabulary(vocab) if vocab is not None else None
+        self.classes: list[str] | None = list(classes) if classes is not None else None
+        self.bucketing = bucketing
+        self.pool_batches = pool_batches
+        self.skip_empty_predict = skip_empty_predict
+        self._splits: dict[str, list[Example]] | None = None
+        self._snippets_path: Path | None = None
+        self.stats: dict[str, dict[str, int]] = {}
+
+    # ------------------------------------------------------------------ sources
+    @property
+    def uses_snippets(self) -> bool:
+        """Whether the data is the movie-snippet set (default, or a snippets ``train_file``)."""
+        return self.train_file is None or self._train_format() == "snippets"
+
+    def _train_format(self) -> str:
+        if self.train_file is None:
+            return "snippets"
+        if self.format != "auto":
+            return self.format
+        return detect_format(self.train_file, self.encoding)
+
+    def prepare_data(self) -> None:
+        """Fetch the movie snippets when they are the data (a no-op for the user's files)."""
+        if self.train_file is None and self._snippets_path is None:
+            self._snippets_path = fetch_movie_snippets(
+                self.snippets_file, self.cache_dir, download=self.download
+            )
+
+    def _read(self, path: str, split: str, require_label: bool = True) -> list[Example]:
+        fmt = self.format
+        if fmt == "aclimdb" or (fmt == "auto" and Path(path).is_dir()):
+            fmt = "aclimdb"
+        examples = read_examples(
+            path, fmt, self.text_column, self.label_column, require_label, split, self.encoding
+        )
+        return self._label_snippets(examples)
+
+    @staticmethod
+    def _label_snippets(examples: list[Example]) -> list[Example]:
+        """Rated snippets get ``"positive"`` (rating > 0) or ``"negative"``."""
+        for e in examples:
+            if e.score is not None:
+                e.label = "positive" if e.score > 0 else "negative"
+        return examples
+
+    def _cut(self, examples: list[Example], fractions: Sequence[float]) -> list[list[Example]]:
+        """Seeded random cut of ``examples`` into ``len(fractions) + 1`` parts (the rest first)."""
+        g = torch.Generator().manual_seed(self.split_seed)
+        perm = torch.randperm(len(examples), generator=g).tolist()
+        sizes = [round(f * len(examples)) for f in fractions]
+        parts, start = [], len(examples) - sum(sizes)
+        parts.append([examples[i] for i in sorted(perm[:start])])
+        for size in sizes:
+            parts.append([examples[i] for i in sorted(perm[start : start + size])])
+            start += size
+        return parts
+
+    def _drop_neutral(self, examples: list[Example], split: str) -> list[Example]:
+        if split not in self.drop_neutral_from or self.neutral_band < 0:
+            return examples
+        kept = [e for e in examples if e.score is None or abs(e.score) > self.neutral_band]
+        if len(kept) < len(examples):
+            log.info(
+                "%s: dropped %d of %d snippets with |rating| <= %g (neutral_band)",
+                split,
+                len(examples) - len(kept),
+                len(examples),
+                self.neutral_band,
+            )
+        return kept
+
+    def _load_splits(self) -> dict[str, list[Example]]:
+        """Raw examples of every split that the configuration defines (read once)."""
+        if self._splits is not None:
+            return self._splits
+        splits: dict[str, list[Example]] = {}
+        if self.uses_snippets:
+            if self.train_file is None:
+                self.prepare_data()
+                assert self._snippets_path is not None
+                source = os.fspath(self._snippets_path)
+                examples = self._label_snippets(
+                    read_examples(source, "snippets", encoding=self.encoding)
+                )
+            else:
+                examples = self._read(self.train_file, "train", require_label=False)
+            train, val, test = self._cut(examples, [self.val_fraction, self.test_fraction])
+            splits = {"train": train, "val": val, "test": test}
+            for name in ("val", "test"):
+                file = self.val_file if name == "val" else self.test_file
+                if file is not None:
+                    splits[name] = self._read(file, name)
+        else:
+            assert self.train_file is not None
+            train = self._read(self.train_file, "train")
+            if self.val_file is not None:
+                splits["train"], splits["val"] = train, self._read(self.val_file, "val")
+            else:
+                splits["train"], splits["val"] = self._cut(train, [self.val_fraction])
+            if self.test_file is not None:
+                splits["test"] = self._read(self.test_file, "test")
+            elif self._train_format() == "aclimdb":
+                splits["test"] = self._read(self.train_file, "test")
+        for name in list(splits):
+            splits[name] = self._drop_neutral(self._drop_empty(splits[name], name), name)
+        self._splits = splits
+        return splits
+
+    def _drop_empty(self, examples: list[Example], split: str) -> list[Example]:
+        kept = [e for e in examples if e.text.strip()]
+        if len(kept) < len(examples):
+            first = next(e for e in examples if not e.text.strip())
+            log.warning(
+                "%s: skipped %d empty or whitespace-only text(s) (first at %s)",
+                split,
+                len(examples) - len(kept),
+                where(first.source, first.line),
+            )
+        return kept
+
+    # ------------------------------------------------------------------ vocabulary and classes
+    def build_vocab(self) -> None:
+        """Derive the vocabulary and the class list from the training split (unless preset)."""
+        if self.vocab is not None and self.classes is not None:
+            return
+        train = self._load_splits()["train"]
+        if not train:
+            raise DataError(f"the training split is empty ({self._describe_source()})")
+        if self.vocab is None:
+            self.vocab = Vocabulary.build(
+                (self.tokenizer(e.text) for e in train), self.min_freq, self.max_vocab_size
+            )
+            log.info(
+                "vocabulary: %d tokens from %d training texts (min_freq=%d, max_size=%s)",
+                len(self.vocab),
+                len(train),
+                self.min_freq,
+                self.max_vocab_size,
+            )
+        if self.classes is None:
+            classes = sorted({e.label for e in train if e.label is not None})
+            if len(classes) < 2:
+                raise DataError(
+                    f"the training data has {len(classes)} distinct label(s) {classes}; "
+                    f"classification needs at least 2 ({self._describe_source()})"
+                )
+            self.classes = classes
+
+    def _describe_source(self) -> str:
+        return self.train_file or f"movie snippets from {self._snippets_path or 'the cache'}"
+
+    def model_kwargs(self) -> dict[str, Any]:
+        """Vocabulary, classes and tokenization for the model (stored in its checkpoint)."""
+        self.build_vocab()
+        assert self.vocab is not None and self.classes is not None
+        return {
+            "vocab": list(self.vocab.tokens),
+            "classes": list(self.classes),
+            "tokenizer": self.tokenizer.kind,
+            "lowercase": self.tokenizer.lowercase,
+            "token_pattern": self.tokenizer.config()["pattern"],
+            "max_length": self.max_length,
+        }
+
+    def adopt_model_kwargs(self, kwargs: dict[str, Any]) -> None:
+        """Use a trained model's vocabulary, classes and tokenization."""
+        if kwargs.get("vocab") is not None:
+            self.vocab = Vocabulary(kwargs["vocab"])
+        if kwargs.get("classes") is not None:
+            self.classes = list(kwargs["classes"])
+        if "tokenizer" in kwargs:
+            self.tokenizer = Tokenizer(
+                kwargs["tokenizer"],
+                bool(kwargs.get("lowercase", True)),
+                kwargs.get("token_pattern"),
+            )
+        if "max_length" in kwargs:
+            self.max_length = kwargs["max_length"]
+
+    # ------------------------------------------------------------------ datasets
+    def encode(
+        self, examples: Sequence[Example], split: str, labelled: bool = True
+    ) -> EncodedTexts:
+        """Tokenize, look up and (when ``labelled``) map labels to class ids."""
+        self.build_vocab()
+        assert self.vocab is not None and self.classes is not None
+        labels = None
+        if labelled:
+            index = {c: i for i, c in enumerate(self.classes)}
+            labels = []
+            for e in examples:
+                if e.label not in index:
+                    column = 2 if e.score is not None else self.label_column
+                    raise DataError(
+                        f"{where(e.source, e.line, column)}: label {e.label!r} does not occur in "
+                        f"the training data (classes: {', '.join(map(repr, self.classes))})"
+                    )
+                labels.append(index[e.label])
+        texts = [e.text for e in examples]
+        ids, truncated, longest = encode_texts(texts, self.tokenizer, self.vocab, self.max_length)
+        if truncated:
+            log.warning(
+                "%s: truncated %d of %d text(s) to max_length=%d tokens (the longest had %d)",
+                split,
+                truncated,
+                len(texts),
+                self.max_length,
+                longest,
+            )
+        unk = sum(int((t == UNK_ID).sum()) for t in ids)
+        tokens = sum(len(t) for t in ids)
+        self.stats[split] = {
+            "texts": len(ids),
+            "tokens": tokens,
+            "unk": unk,
+            "truncated": truncated,
+        }
+        soft = None
+        if split == "train" and labelled and self.soft_labels is not None:
+            soft = self._soft_targets(examples)
+        return EncodedTexts(ids, texts, labels, [e.line for e in examples], soft)
+
+    def _soft_targets(self, examples: Sequence[Example]) -> list[list[float]] | None:
+        assert self.classes is not None and self.soft_labels is not None
+        if self.classes != ["negative", "positive"] or any(e.score is None for e in examples):
+            log.info("soft_labels applies to rated snippets only: training on hard labels")
+            return None
+        scale = self.soft_labels
+        out = []
+        for e in examples:
+            p = 1.0 / (1.0 + math.exp(-scale * float(e.score or 0.0)))
+            out.append([1.0 - p, p])
+        return out
+
+    def _predict_examples(self) -> list[Example]:
+        assert self.predict_file is not None
+        examples = self._read(self.predict_file, "predict", require_label=False)
+        empty = [e for e in examples if not e.text.strip()]
+        if empty and not self.skip_empty_predict:
+            first = empty[0]
+            raise DataError(
+                f"{where(first.source, first.line)}: empty text in the prediction input "
+                f"({len(empty)} in all); remove it or set data.init_args.skip_empty_predict: true"
+            )
+        if empty:
+            log.warning("predict: skipped %d empty line(s) of %s", len(empty), self.predict_file)
+        return [e for e in examples if e.text.strip()]
+
+    def setup(self, stage: str | None = None) -> None:
+        if stage in (None, "fit"):
+            splits = self._load_splits()
+            self.build_vocab()
+            if self.train_set is None:
+                self.train_set = self.encode(splits["train"], "train")
+            if self.val_set is None:
+                if not splits.get("val"):
+                    raise DataError(
+                        "the validation split is empty: set val_file or val_fraction > 0"
+                    )
+                self.val_set = self.encode(splits["val"], "val")
+        if stage in (None, "validate") and self.val_set is None:
+            self.val_set = self.encode(self._load_splits()["val"], "val")
+        if stage in (None, "test") and self.test_set is None:
+            test = self._load_splits().get("test")
+            if not test:
+                raise DataError(
+                    "no test split: set data.init_args.test_file (or test_fraction > 0 for the "
+                    "movie snippets)"
+                )
+            self.test_set = self.encode(test, "test")
+        if stage in (None, "predict") and self.predict_set is None:
+            if self.predict_file is not None:
+                self.predict_set = self.encode(self._predict_examples(), "predict", labelled=False)
+            else:
+                self.predict_set = self.encode(self._load_splits()["test"], "test")
+
+    # ------------------------------------------------------------------ loaders
+    def _eval_loader(self, dataset: EncodedTexts | None, name: str, keep_order: bool) -> DataLoader:
+        if dataset is None:
+            raise RuntimeError(f"{type(self).__name__} has no {name} split: call setup() first")
+        if keep_order or not self.bucketing:
+            return DataLoader(
+                dataset,
+                batch_size=self.batch_size,
+                shuffle=False,
+                collate_fn=text_collate,
+                num_workers=self.num_workers,
+            )
+        return DataLoader(
+            dataset,
+            batch_sampler=FixedBatches(sorted_batches(dataset.lengths, self.batch_size)),
+            collate_fn=text_collate,
+            num_workers=self.num_workers,
+        )
+
+    def train_dataloader(self) -> DataLoader:
+        if self.train_set is None:
+            raise RuntimeError(f"{type(self).__name__} has no train split: call setup('fit') first")
+        assert isinstance(self.train_set, EncodedTexts)
+        sampler = BucketBatchSampler(
+            self.train_set.lengths,
+            self.batch_size,
+            pool_batches=self.pool_batches if self.bucketing else 1,
+            shuffle=True,
+            seed=self.seed if self.seed is not None else torch.initial_seed() % (1 << 31),
+        )
+        return DataLoader(
+            self.train_set,
+            batch_sampler=sampler,
+            collate_fn=text_collate,
+            num_workers=self.num_workers,
+            persistent_workers=self.num_workers > 0,
+        )
+
+    def val_dataloader(self) -> DataLoader:
+        return self._eval_loader(self.val_set, "validation", keep_order=False)  # type: ignore[arg-type]
+
+    def test_dataloader(self) -> DataLoader:
+        return self._eval_loader(self.test_set, "test", keep_order=False)  # type: ignore[arg-type]
+
+    def predict_dataloader(self) -> DataLoader:
+        return self._eval_loader(self.predict_set, "predict", keep_order=True)  # type: ignore[arg-type]

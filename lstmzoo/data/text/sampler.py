@@ -1,0 +1,120 @@
+"""Length-bucketed batching: texts of similar length share a batch, so padding costs little."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import torch
+from torch.utils.data import Sampler
+
+__all__ = ["BucketBatchSampler", "FixedBatches", "sorted_batches"]
+
+
+def sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Deterministic batches of indices sorted by length (for evaluation: order does not matter)."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+class FixedBatches(Sampler[list[int]]):
+    """A batch sampler that yields the same precomputed batches (lists of indices) every time."""
+
+    def __init__(self, batches: Sequence[Sequence[int]]) -> None:
+        self.batches = [list(b) for b in batches]
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return iter([list(b) for b in self.batches])
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+
+class BucketBatchSampler(Sampler[list[int]]):
+    """Yield batches of dataset indices whose lengths are equal or close.
+
+    Every epoch: shuffle all indices and cut them into pools of ``batch_size * pool_batches``
+    indices (one pool by default). Within a pool, texts of exactly the same length form full
+    batches first -- such batches need neither padding nor packing, the fastest case for the
+    fused RNN kernels -- and the leftovers, sorted by length, fill the remaining batches. Finally
+    the order of all batches is shuffled.
+
+    Each index appears exactly once per epoch; the order depends only on ``seed`` and the epoch
+    (Lightning calls :meth:`set_epoch`; without it every pass repeats epoch 0's order).
+
+    Args:
+        lengths: length of every sample (tokens after truncation).
+        batch_size: samples per batch (some batches may be smaller).
+        pool_batches: batches per sorting pool; ``None`` (default) = one pool of all samples,
+            the most homogeneous batches (randomness then comes from which texts of equal length
+            share a batch, and from the batch order). ``pool_batches=1`` is plain random batching.
+        shuffle: ``False`` gives :func:`sorted_batches`, every epoch the same.
+        drop_last: drop batches smaller than ``batch_size``.
+        seed: base seed of the shuffling.
+    """
+
+    def __init__(
+        self,
+        lengths: Sequence[int],
+        batch_size: int,
+        pool_batches: int | None = None,
+        shuffle: bool = True,
+        drop_last: bool = False,
+        seed: int = 0,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        if pool_batches is not None and pool_batches < 1:
+            raise ValueError(f"pool_batches must be >= 1 or None, got {pool_batches}")
+        self.lengths = [int(n) for n in lengths]
+        self.batch_size = batch_size
+        self.pool_batches = pool_batches
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        self.seed = seed
+        self.epoch = 0
+        self._cache: tuple[int, list[list[int]]] | None = None
+
+    def set_epoch(self, epoch: int) -> None:
+        """Select the shuffling of ``epoch`` (called by Lightning before every training epoch)."""
+        self.epoch = int(epoch)
+
+    def _pool_batches(self, pool: list[int]) -> list[list[int]]:
+        by_length: dict[int, list[int]] = {}
+        for i in pool:  # pool order is random, so is the order within a length
+            by_length.setdefault(self.lengths[i], []).append(i)
+        size = self.batch_size
+        batches, leftovers = [], []
+        for length in sorted(by_length):
+            group = by_length[length]
+            full = len(group) - len(group) % size
+            batches.extend(group[i : i + size] for i in range(0, full, size))
+            leftovers.extend(group[full:])  # ascending lengths
+        batches.extend(leftovers[i : i + size] for i in range(0, len(leftovers), size))
+        return batches
+
+    def batches(self) -> list[list[int]]:
+        """The batches of the current epoch, in order."""
+        if self._cache is not None and self._cache[0] == self.epoch:
+            return [list(b) for b in self._cache[1]]
+        n = len(self.lengths)
+        if not self.shuffle:
+            batches = sorted_batches(self.lengths, self.batch_size)
+        else:
+            g = torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch)
+            perm = torch.randperm(n, generator=g).tolist()
+            pool_size = n if self.pool_batches is None else self.batch_size * self.pool_batches
+            batches = []
+            for start in range(0, n, max(pool_size, 1)):
+                batches.extend(self._pool_batches(perm[start : start + pool_size]))
+            order = torch.randperm(len(batches), generator=g).tolist()
+            batches = [batches[i] for i in order]
+        if self.drop_last:
+            batches = [b for b in batches if len(b) == self.batch_size]
+        self._cache = (self.epoch, batches)
+        return [list(b) for b in batches]
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return iter(self.batches())
+
+    def __len__(self) -> int:
+        return len(self.batches())

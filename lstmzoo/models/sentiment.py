@@ -1,0 +1,377 @@
+"""BiLSTM text classifier (sentiment): embedding -> bidirectional LSTM -> N -> 1 head."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Optional
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+from torchmetrics import Metric
+from torchmetrics.classification import (
+    BinaryAUROC,
+    BinaryF1Score,
+    MulticlassAccuracy,
+    MulticlassAUROC,
+    MulticlassF1Score,
+)
+
+from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
+from lstmzoo.data.text.vectors import WordVectors, load_word_vectors
+from lstmzoo.data.text.vocab import PAD, PAD_ID, UNK, UNK_ID, Vocabulary
+from lstmzoo.errors import ConfigError, DataError
+from lstmzoo.models.base import ZooModule
+from lstmzoo.models.sequence import HeadArg
+from lstmzoo.nn.encoders import CellType, EncoderOutput, RecurrentEncoder
+from lstmzoo.nn.heads import build_head
+from lstmzoo.registry import register_model
+
+__all__ = ["BiLSTMSentiment"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CLASSES = ["negative", "positive"]
+
+
+@register_model(
+    "bilstm_sentiment",
+    task="sentiment classification (movie-review snippets)",
+    topology="N->1",
+    config="configs/bilstm_sentiment.yaml",
+    description="Embedding + BiLSTM; final forward and backward states -> classes",
+)
+class BiLSTMSentiment(ZooModule):
+    """Text classifier: token embedding -> (Bi)LSTM over packed sequences -> N -> 1 head.
+
+    ``batch = {"x": (B, T) int64 token ids, padded with 0, "lengths": (B,), "y": (B,) class ids}``
+    ``forward(x, lengths) -> (B, num_classes)`` logits. With the default head,
+    ``ManyToOne(pool="last")``, the features are the forward state at each text's last token
+    concatenated with the backward state at its first token; padding never enters the LSTM
+    (packed sequences), so a text gives the same logits however much it is padded.
+
+    Everything needed to predict is stored in the hyperparameters as plain values (vocabulary,
+    classes, tokenization), so ``BiLSTMSentiment.load_from_checkpoint(path).predict_text([...])``
+    works anywhere, and the checkpoint loads with ``torch.load(weights_only=True)``.
+
+    Args:
+        vocab: token of every id, a ``list[str]`` (``["<pad>", "<unk>", ...]``); linked from the
+            data module. (Annotated as a bare ``list``: config parsers then check it as one value
+            instead of element by element, which matters for vocabularies of 10^4+ tokens.)
+        classes: class names (index = class id); linked from the data module.
+        embedding_dim, hidden_size, num_layers, bidirectional, cell, dropout: embedding size and
+            the :class:`~lstmzoo.nn.RecurrentEncoder` (``dropout`` acts between stacked layers).
+        embedding_dropout: dropout on the embedded tokens (training only).
+        word_dropout: probability of replacing a token by ``<unk>`` while training.
+        head: the N -> 1 head (short name, ``class_path`` mapping or factory); default
+            ``ManyToOne(pool="last", dropout=0.5)``: dropout then the linear classifier.
+        pretrained_embeddings: a word-vector text file (``word v1 v2 ...`` per line, optional
+            ``count dim`` header). It is read once, when a fresh training run starts
+            (``setup("fit")`` without a checkpoint to resume) or when
+            :meth:`load_pretrained_embeddings` is called; the vectors then live in the embedding
+            weights, so a checkpoint reloads without the file. Words missing from the file keep a
+            random vector (coverage is logged).
+        freeze_embeddings: keep the embedding weights fixed during training.
+        tokenizer, lowercase, token_pattern, max_length: the tokenization of the training data
+            (linked from the data module), used by :meth:`predict_text`.
+        pack: run the encoder on packed sequences (default). ``False`` runs it over the padded
+            batch as is (padding steps included; the forward state is read at each text's last
+            token): the plain baseline of the bucketing benchmark.
+        label_smoothing: label smoothing of the training cross-entropy. Batches that carry
+            soft targets (``y_soft``, see ``TextClassificationData(soft_labels=...)``) are
+            trained on those instead.
+        lr, weight_decay: the default Adam optimizer (a config ``optimizer:`` group replaces it).
+        lr_decay: the learning rate is multiplied by this after every epoch (``1``: constant).
+    """
+
+    input_kind = "sequence"
+    target_kind = "vector"
+
+    def __init__(
+        self,
+        vocab: Optional[list] = None,  # list[str]; unparametrised for fast config validation
+        classes: Optional[list[str]] = None,
+        embedding_dim: int = 128,
+        hidden_size: int = 128,
+        num_layers: int = 1,
+        bidirectional: bool = True,
+        cell: CellType = "lstm",
+        dropout: float = 0.0,
+        embedding_dropout: float = 0.0,
+        word_dropout: float = 0.0,
+        head: HeadArg = None,
+        pretrained_embeddings: Optional[str] = None,
+        freeze_embeddings: bool = False,
+        tokenizer: TokenizerKind = "word",
+        lowercase: bool = True,
+        token_pattern: Optional[str] = None,
+        max_length: Optional[int] = 256,
+        pack: bool = True,
+        label_smoothing: float = 0.0,
+        lr: float = 1e-3,
+        weight_decay: float = 0.0,
+        lr_decay: float = 1.0,
+    ) -> None:
+        super().__init__()
+        vocab = list(vocab) if vocab is not None else [PAD, UNK]
+        classes = list(classes) if classes is not None else list(DEFAULT_CLASSES)
+        if len(classes) < 2 or len(set(classes)) != len(classes):
+            raise ConfigError(f"classes must hold at least 2 distinct names, got {classes}")
+        if not 0.0 < lr_decay <= 1.0:
+            raise ConfigError(f"lr_decay must lie in (0, 1], got {lr_decay}")
+        probabilities = (
+            ("embedding_dropout", embedding_dropout),
+            ("word_dropout", word_dropout),
+            ("label_smoothing", label_smoothing),
+        )
+        for name, p in probabilities:
+            if not 0.0 <= p < 1.0:
+                raise ConfigError(f"{name} must lie in [0, 1), got {p}")
+        self.vocabulary = Vocabulary(vocab)
+        self.classes = classes
+        self.text_tokenizer = Tokenizer(tokenizer, lowercase, token_pattern)
+        self.max_length = max_length
+        self.pack = pack
+        self.word_dropout = word_dropout
+        self.embedding = nn.Embedding(len(vocab), embedding_dim, padding_idx=PAD_ID)
+        self.embedding.weight.requires_grad_(not freeze_embeddings)
+        self.embedding_dropout = nn.Dropout(embedding_dropout)
+        self.encoder = RecurrentEncoder(
+            embedding_dim, hidden_size, cell, num_layers, bidirectional, dropout
+        )
+        if head is None:
+            head = {"class_path": "many_to_one", "init_args": {"pool": "last", "dropout": 0.5}}
+        self.head = build_head(head, self.encoder.output_size, len(classes), default="many_to_one")
+        if self.head.input_kind != "sequence" or self.head.output_kind != "vector":
+            raise ConfigError(
+                f"{type(self).__name__} classifies whole texts: it needs an N -> 1 head such as "
+                f"ManyToOne, got {type(self.head).__name__}"
+            )
+        hparams = dict(locals())
+        for key in ("self", "__class__", "name", "p", "probabilities"):
+            hparams.pop(key, None)
+        hparams["vocab"], hparams["classes"] = vocab, classes
+        hparams["head"] = self.head.config()  # plain dict: the checkpoint stays weights_only-safe
+        self.save_hyperparameters(hparams)
+        self._pretrained_loaded = False
+        self.train_acc = MulticlassAccuracy(len(classes), average="micro")
+        self.val_metrics = self._make_metrics()
+        self.test_metrics = self._make_metrics()
+
+    # ------------------------------------------------------------------ metrics
+    def _make_metrics(self) -> nn.ModuleDict:
+        n = len(self.classes)
+        metrics: dict[str, Metric] = {"acc": MulticlassAccuracy(n, average="micro")}
+        if n == 2:  # F1 and AUROC of the second class (e.g. "positive")
+            metrics["f1"] = BinaryF1Score()
+            metrics["auroc"] = BinaryAUROC()
+        else:
+            metrics["f1"] = MulticlassF1Score(n, average="macro")
+            metrics["auroc"] = MulticlassAUROC(n, average="macro")
+        return nn.ModuleDict(metrics)
+
+    def _update_metrics(self, metrics: nn.ModuleDict, probs: Tensor, y: Tensor) -> None:
+        metrics["acc"].update(probs, y)
+        scores = probs[:, 1] if len(self.classes) == 2 else probs
+        metrics["f1"].update(scores, y)
+        metrics["auroc"].update(scores, y)
+
+    # ------------------------------------------------------------------ model
+    def encode(self, x: Tensor, lengths: Tensor | None = None) -> EncoderOutput:
+        """``x: (B, T)`` ids -> :class:`EncoderOutput` of the recurrent encoder."""
+        if x.dim() != 2:
+            raise ValueError(f"expected token ids of shape (B, T), got {tuple(x.shape)}")
+        if self.training and self.word_dropout > 0:
+            drop = torch.rand(x.shape, device=x.device) < self.word_dropout
+            x = x.masked_fill(drop & (x != PAD_ID), UNK_ID)
+        emb = self.embedding_dropout(self.embedding(x))
+        if self.pack or lengths is None:
+            return self.encoder(emb, lengths)
+        return self._encode_padded(emb, lengths)
+
+    def _encode_padded(self, emb: Tensor, lengths: Tensor) -> EncoderOutput:
+        out = self.encoder(emb, None)
+        lengths = lengths.to(out.outputs.device)
+        steps = torch.arange(emb.shape[1], device=emb.device)
+        mask = (steps.unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(-1)
+        outputs = out.outputs * mask
+        hidden = self.encoder.hidden_size
+        rows = torch.arange(emb.shape[0], device=emb.device)
+        last = outputs[rows, lengths - 1, :hidden]  # forward state at the true last token
+        top = [last]
+        if self.encoder.bidirectional:
+            top.append(outputs[:, 0, hidden:])  # backward state (it has read the padding too)
+        h_n = out.h_n.clone()
+        h_n[-len(top) :] = torch.stack(top)
+        return EncoderOutput(outputs, h_n, None, lengths.cpu())
+
+    def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
+        """``x: (B, T)`` token ids (0 = padding), ``lengths: (B,)`` -> logits ``(B, classes)``."""
+        return self.head(self.encode(x, lengths))
+
+    # ------------------------------------------------------------------ pretrained vectors
+    def load_pretrained_embeddings(self, path: str | None = None) -> WordVectors:
+        """Copy the vectors of ``path`` (default: the ``pretrained_embeddings`` hyperparameter)
+        into the embedding weights; words not in the file get a random vector of the same scale.
+
+        Raises:
+            ConfigError: no path, or the file's dimension differs from ``embedding_dim``.
+            DataError: the file is missing or malformed.
+        """
+        path = path or self.hparams.get("pretrained_embeddings")
+        if not path:
+            raise ConfigError("no word-vector file: set model.init_args.pretrained_embeddings")
+        vectors = load_word_vectors(path, self.vocabulary.tokens)
+        if vectors.dim != self.embedding.embedding_dim:
+            raise ConfigError(
+                f"{path} holds {vectors.dim}-dimensional vectors but embedding_dim is "
+                f"{self.embedding.embedding_dim}; set model.init_args.embedding_dim: {vectors.dim}"
+            )
+        found = vectors.found.to(self.embedding.weight.device)
+        with torch.no_grad():
+            weight = self.embedding.weight
+            if bool(found.any()):
+                std = float(vectors.vectors[vectors.found].std()) if int(found.sum()) > 1 else 0.1
+                fresh = torch.randn_like(weight) * (std if math.isfinite(std) and std > 0 else 0.1)
+                weight.copy_(torch.where(found.unsqueeze(1), vectors.vectors.to(weight), fresh))
+            weight[PAD_ID].zero_()
+        self._pretrained_loaded = True
+        n = len(self.vocabulary) - 2
+        log.info(
+            "pretrained embeddings: %d of %d vocabulary words found in %s (%.1f%% coverage, "
+            "%d words in the file); the other %d keep a random vector",
+            int(vectors.found.sum()),
+            n,
+            path,
+            100 * vectors.coverage,
+            vectors.file_words,
+            n - int(vectors.found.sum()),
+        )
+        return vectors
+
+    def setup(self, stage: str) -> None:
+        super().setup(stage)
+        trainer = getattr(self, "_trainer", None)
+        resuming = trainer is not None and getattr(trainer, "ckpt_path", None)
+        if (
+            stage == "fit"
+            and self.hparams.get("pretrained_embeddings")
+            and not self._pretrained_loaded
+            and not resuming
+        ):
+            self.load_pretrained_embeddings()
+
+    def configure_optimizers(self) -> Any:
+        """Adam over the trainable parameters (frozen embeddings left out); the fused kernel
+        where the parameters allow it (several times faster on CPU for a large embedding)."""
+        params = [p for p in self.parameters() if p.requires_grad]
+        lr = float(self.hparams.get("lr", 1e-3))
+        weight_decay = float(self.hparams.get("weight_decay", 0.0))
+        fused = all(p.device.type in ("cpu", "cuda") and p.dtype == torch.float32 for p in params)
+        opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, fused=fused or None)
+        decay = float(self.hparams.get("lr_decay", 1.0))
+        if decay == 1.0:
+            return opt
+        scheduler = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=decay)
+        return {"optimizer": opt, "lr_scheduler": {"scheduler": scheduler, "interval": "epoch"}}
+
+    # ------------------------------------------------------------------ steps
+    def training_step(self, batch: Mapping[str, Any], batch_idx: int) -> Tensor:
+        logits = self(batch["x"], batch.get("lengths"))
+        if batch.get("y_soft") is not None:
+            loss = -(batch["y_soft"] * logits.float().log_softmax(-1)).sum(-1).mean()
+        else:
+            smoothing = float(self.hparams.get("label_smoothing", 0.0))
+            loss = F.cross_entropy(logits.float(), batch["y"], label_smoothing=smoothing)
+        batch_size = batch["x"].shape[0]
+        self.train_acc(logits.detach().argmax(-1), batch["y"])
+        self.log("train/loss", loss, prog_bar=True, batch_size=batch_size)
+        self.log("train/acc", self.train_acc, on_step=False, on_epoch=True, batch_size=batch_size)
+        return loss
+
+    def _eval_step(self, batch: Mapping[str, Any], stage: str) -> None:
+        logits = self(batch["x"], batch.get("lengths"))
+        loss = F.cross_entropy(logits.float(), batch["y"])
+        batch_size = batch["x"].shape[0]
+        metrics = self.val_metrics if stage == "val" else self.test_metrics
+        self._update_metrics(metrics, logits.float().softmax(-1), batch["y"])
+        self.log(f"{stage}/loss", loss, prog_bar=True, batch_size=batch_size)
+        for name, metric in metrics.items():
+            self.log(
+                f"{stage}/{name}", metric, on_step=False, on_epoch=True,
+                prog_bar=name == "acc", batch_size=batch_size,
+            )  # fmt: skip
+
+    def validation_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
+        self._eval_step(batch, "val")
+
+    def test_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
+        self._eval_step(batch, "test")
+
+    def _records(self, texts: Sequence[str], probs: Tensor) -> list[dict[str, Any]]:
+        records = []
+        for text, p in zip(texts, probs.tolist()):
+            best = max(range(len(p)), key=p.__getitem__)
+            records.append(
+                {
+                    "text": text,
+                    "label": self.classes[best],
+                    "probabilities": {c: float(v) for c, v in zip(self.classes, p)},
+                }
+            )
+        return records
+
+    def predict_step(self, batch: Mapping[str, Any], batch_idx: int) -> list[dict[str, Any]]:
+        """One JSON-ready record per text: ``{"text", "label", "probabilities": {class: p},
+        "line"}`` (plus ``"target"`` when the input is labelled)."""
+        probs = self(batch["x"], batch.get("lengths")).float().softmax(-1)
+        records = self._records(batch["text"], probs)
+        for i, record in enumerate(records):
+            if "line" in batch:
+                record["line"] = int(batch["line"][i])
+            if "y" in batch:
+                record["target"] = self.classes[int(batch["y"][i])]
+        return records
+
+    # ------------------------------------------------------------------ Python API
+    def tokenize(self, text: str) -> list[int]:
+        """Token ids of ``text`` with the training tokenization (truncated to ``max_length``)."""
+        ids = self.vocabulary.encode(self.text_tokenizer(text)) or [UNK_ID]
+        return ids[: self.max_length] if self.max_length else ids
+
+    @torch.no_grad()
+    def predict_text(
+        self, texts: Sequence[str] | str, batch_size: int = 64
+    ) -> list[dict[str, Any]]:
+        """Classify raw texts: one ``{"text", "label", "probabilities": {class: p}}`` per text.
+
+        >>> model = BiLSTMSentiment.load_from_checkpoint("best.ckpt")  # doctest: +SKIP
+        >>> model.predict_text(["what a great film"])[0]["label"]       # doctest: +SKIP
+        'positive'
+
+        Raises:
+            DataError: a text is empty or whitespace only (its position is named).
+        """
+        if isinstance(texts, str):
+            texts = [texts]
+        for i, text in enumerate(texts):
+            if not isinstance(text, str) or not text.strip():
+                raise DataError(f"text {i} (0-based) is empty or not a string: {text!r}")
+        was_training = self.training
+        self.eval()
+        try:
+            ids = [self.tokenize(t) for t in texts]
+            order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+            probs = torch.empty(len(ids), len(self.classes))
+            device = self.embedding.weight.device
+            for start in range(0, len(order), batch_size):
+                chunk = order[start : start + batch_size]
+                seqs = [torch.tensor(ids[i], dtype=torch.long) for i in chunk]
+                x = nn.utils.rnn.pad_sequence(seqs, batch_first=True, padding_value=PAD_ID)
+                lengths = torch.tensor([len(s) for s in seqs])
+                probs[chunk] = self(x.to(device), lengths).float().softmax(-1).cpu()
+        finally:
+            self.train(was_training)
+        return self._records(list(texts), probs)

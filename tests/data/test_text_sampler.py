@@ -1,0 +1,92 @@
+"""The length-bucketing batch sampler."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from lstmzoo.data.text import BucketBatchSampler, sorted_batches
+
+
+def _lengths(n: int = 1000, seed: int = 0) -> list[int]:
+    rng = random.Random(seed)
+    return [rng.randint(1, 60) for _ in range(n)]
+
+
+@pytest.mark.parametrize("epoch", [0, 1, 7])
+def test_every_index_exactly_once_per_epoch(epoch: int) -> None:
+    lengths = _lengths(1003)
+    sampler = BucketBatchSampler(lengths, batch_size=16, pool_batches=10, seed=3)
+    sampler.set_epoch(epoch)
+    batches = list(sampler)
+    flat = [i for b in batches for i in b]
+    assert sorted(flat) == list(range(len(lengths)))
+    assert len(batches) == len(sampler)
+    assert all(1 <= len(b) <= 16 for b in batches)
+
+
+def test_batches_are_length_homogeneous() -> None:
+    lengths = _lengths(2000)
+    bucketed = BucketBatchSampler(lengths, batch_size=32, pool_batches=20, seed=0)
+    plain = BucketBatchSampler(lengths, batch_size=32, pool_batches=1, seed=0)
+
+    def mean_spread(sampler: BucketBatchSampler) -> float:
+        spreads = [max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in sampler]
+        return sum(spreads) / len(spreads)
+
+    def padding(sampler: BucketBatchSampler) -> int:
+        return sum(
+            max(lengths[i] for i in b) * len(b) - sum(lengths[i] for i in b) for b in sampler
+        )
+
+    assert mean_spread(bucketed) < 5  # pools of 640 over lengths 1..60
+    assert mean_spread(plain) > 40
+    assert padding(bucketed) * 10 < padding(plain)
+
+
+def test_one_pool_gives_equal_length_batches() -> None:
+    lengths = _lengths(3000)  # 60 distinct lengths, about 50 texts each
+    sampler = BucketBatchSampler(lengths, batch_size=16)
+    batches = list(sampler)
+    uniform = [b for b in batches if len({lengths[i] for i in b}) == 1]
+    mixed = [b for b in batches if len({lengths[i] for i in b}) > 1]
+    assert sum(len(b) == 16 for b in uniform) >= 3000 // 16 - 60
+    # only the leftovers of each length (< 16 per length) end up in mixed batches
+    assert sum(len(b) for b in mixed) < 60 * 16
+    assert sorted(i for b in batches for i in b) == list(range(3000))
+    # which texts of equal length share a batch changes with the epoch
+    sampler.set_epoch(1)
+    assert sorted(map(sorted, sampler)) != sorted(map(sorted, batches))
+
+
+def test_deterministic_given_seed_and_epoch() -> None:
+    lengths = _lengths(500)
+    a = BucketBatchSampler(lengths, batch_size=8, seed=5)
+    b = BucketBatchSampler(lengths, batch_size=8, seed=5)
+    assert list(a) == list(b)
+    assert list(a) == list(a)  # same epoch -> same order
+    first = list(a)
+    a.set_epoch(1)
+    b.set_epoch(1)
+    assert list(a) == list(b) != first  # new epoch -> new order, still reproducible
+    c = BucketBatchSampler(lengths, batch_size=8, seed=6)
+    assert list(c) != first
+
+
+def test_drop_last_and_no_shuffle() -> None:
+    lengths = [5, 1, 3, 2, 4, 6, 7]
+    sampler = BucketBatchSampler(lengths, batch_size=3, pool_batches=4, drop_last=True)
+    batches = list(sampler)
+    assert all(len(b) == 3 for b in batches) and len(batches) == len(sampler) == 2
+    ordered = BucketBatchSampler(lengths, batch_size=3, shuffle=False)
+    assert list(ordered) == sorted_batches(lengths, 3) == [[1, 3, 2], [4, 0, 5], [6]]
+    assert len(ordered) == 3
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ValueError):
+        BucketBatchSampler([1, 2], batch_size=0)
+    with pytest.raises(ValueError):
+        BucketBatchSampler([1, 2], batch_size=2, pool_batches=0)
+    assert len(BucketBatchSampler([], batch_size=2)) == 0

@@ -1,0 +1,70 @@
+"""Tokenizer and vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from lstmzoo.data.text import PAD, PAD_ID, UNK, UNK_ID, Tokenizer, Vocabulary
+
+
+def test_word_tokenizer_lowercases_and_keeps_punctuation() -> None:
+    tok = Tokenizer()
+    assert tok("Don't MISS it!  Really?") == ["don't", "miss", "it", "!", "really", "?"]
+    assert tok("The film's end, 2 hours.") == ["the", "film's", "end", ",", "2", "hours", "."]
+
+
+def test_word_tokenizer_options() -> None:
+    assert Tokenizer(lowercase=False)("Great Film") == ["Great", "Film"]
+    assert Tokenizer(pattern=r"[a-z]+")("wow, 10/10 great") == ["wow", "great"]
+    with pytest.raises(ValueError, match="bad token pattern"):
+        Tokenizer(pattern="(")
+    with pytest.raises(ValueError, match="unknown tokenizer"):
+        Tokenizer("bpe")  # type: ignore[arg-type]
+
+
+def test_char_tokenizer() -> None:
+    tok = Tokenizer("char")
+    assert tok(" Hi \t You! ") == ["h", "i", " ", "y", "o", "u", "!"]
+    assert Tokenizer("char", lowercase=False)("Ab") == ["A", "b"]
+    with pytest.raises(ValueError):
+        Tokenizer("char", pattern=r"\w+")
+
+
+def test_tokenizer_config_round_trip() -> None:
+    tok = Tokenizer("word", lowercase=False, pattern=r"\w+")
+    again = Tokenizer(**tok.config())
+    assert again("A b-c") == tok("A b-c") == ["A", "b", "c"]
+    assert Tokenizer("char").config() == {"kind": "char", "lowercase": True, "pattern": None}
+
+
+def test_vocab_specials_and_unknown() -> None:
+    vocab = Vocabulary.build([["good", "film"], ["bad", "film"]])
+    assert vocab.tokens[:2] == [PAD, UNK]
+    assert vocab[PAD] == PAD_ID == 0 and vocab[UNK] == UNK_ID == 1
+    assert vocab.tokens[2] == "film"  # most frequent first
+    assert vocab["never-seen"] == UNK_ID
+    assert vocab.encode(["good", "zzz"]) == [vocab["good"], UNK_ID]
+    assert vocab.decode(vocab.encode(["bad", "film"])) == ["bad", "film"]
+
+
+def test_vocab_min_freq_and_max_size() -> None:
+    texts = [["a", "a", "a", "b", "b", "c"], ["a", "b", "d"]]
+    assert Vocabulary.build(texts, min_freq=2).tokens == [PAD, UNK, "a", "b"]
+    assert Vocabulary.build(texts, min_freq=1).tokens == [PAD, UNK, "a", "b", "c", "d"]
+    # max_size counts the two specials; ties are broken alphabetically
+    assert Vocabulary.build(texts, max_size=4).tokens == [PAD, UNK, "a", "b"]
+    assert Vocabulary.build(texts, max_size=5).tokens == [PAD, UNK, "a", "b", "c"]
+    with pytest.raises(ValueError):
+        Vocabulary.build(texts, min_freq=0)
+    with pytest.raises(ValueError):
+        Vocabulary.build(texts, max_size=1)
+
+
+def test_vocab_round_trip_through_plain_list() -> None:
+    vocab = Vocabulary.build([["x", "y", "y"]])
+    again = Vocabulary(list(vocab.tokens))
+    assert again.tokens == vocab.tokens and again["y"] == vocab["y"]
+    with pytest.raises(ValueError, match="starts with"):
+        Vocabulary(["x", PAD, UNK])
+    with pytest.raises(ValueError, match="twice"):
+        Vocabulary([PAD, UNK, "x", "x"])

@@ -1,0 +1,309 @@
+"""BiLSTM sentiment model: padding invariance, metrics, pretrained vectors, checkpoints, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import lightning.pytorch as pl
+import pytest
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from helpers_text import tiny_cli_args, write_tiny_dataset
+
+import lstmzoo
+from lstmzoo.data.text import TextClassificationData
+from lstmzoo.errors import ConfigError, DataError
+from lstmzoo.models.sentiment import BiLSTMSentiment
+
+REPO = Path(__file__).resolve().parents[2]
+VOCAB = ["<pad>", "<unk>", "good", "bad", "film", "very", "!"]
+
+
+def _model(**kwargs: Any) -> BiLSTMSentiment:
+    torch.manual_seed(0)
+    defaults = dict(vocab=VOCAB, classes=["neg", "pos"], embedding_dim=8, hidden_size=6)
+    return BiLSTMSentiment(**{**defaults, **kwargs})
+
+
+def _trainer(root: Path, epochs: int = 1) -> pl.Trainer:
+    return pl.Trainer(
+        max_epochs=epochs,
+        default_root_dir=root,
+        logger=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        accelerator="cpu",
+    )
+
+
+def test_registered_with_config() -> None:
+    spec = lstmzoo.get_model_spec("bilstm_sentiment")
+    assert spec.cls is BiLSTMSentiment and spec.config == "configs/bilstm_sentiment.yaml"
+    assert (REPO / spec.config).is_file()
+    model = lstmzoo.create_model("bilstm_sentiment")  # builds without data (tiny defaults)
+    assert model.encoder.bidirectional and model.head.pool == "last"
+
+
+def test_forward_backward_on_padded_batch() -> None:
+    model = _model(embedding_dropout=0.2, word_dropout=0.1)
+    x = torch.tensor([[2, 4, 6, 5], [3, 4, 0, 0], [2, 0, 0, 0]])
+    lengths = torch.tensor([4, 2, 1])
+    logits = model(x, lengths)
+    assert logits.shape == (3, 2)
+    torch.nn.functional.cross_entropy(logits, torch.tensor([1, 0, 1])).backward()
+    grads = {n: p.grad for n, p in model.named_parameters()}
+    assert all(g is not None and torch.isfinite(g).all() for g in grads.values())
+    assert grads["embedding.weight"][0].abs().sum() == 0  # <pad> gets no gradient
+
+
+@pytest.mark.parametrize("pool", ["last", "mean", "max", "attention"])
+def test_padding_does_not_change_logits(pool: str) -> None:
+    model = _model(head={"class_path": "many_to_one", "init_args": {"pool": pool}}).eval()
+    alone = model(torch.tensor([[3, 4, 2]]), torch.tensor([3]))
+    batch = torch.tensor([[3, 4, 2, 0, 0, 0], [2, 5, 5, 4, 6, 6]])
+    padded = model(batch, torch.tensor([3, 6]))
+    assert torch.allclose(alone[0], padded[0], atol=1e-6)
+    # the same text with extra padding columns
+    wide = model(torch.tensor([[3, 4, 2, 0, 0, 0, 0, 0, 0]]), torch.tensor([3]))
+    assert torch.allclose(alone, wide, atol=1e-6)
+
+
+def test_last_pool_concatenates_final_forward_and_backward_states() -> None:
+    model = _model().eval()
+    x, lengths = torch.tensor([[3, 4, 2, 0]]), torch.tensor([3])
+    enc = model.encode(x, lengths)
+    pooled = model.head.pooled(enc)
+    hidden = model.encoder.hidden_size
+    assert torch.allclose(pooled[0, :hidden], enc.outputs[0, 2, :hidden])  # forward at last token
+    assert torch.allclose(pooled[0, hidden:], enc.outputs[0, 0, hidden:])  # backward at token 0
+
+
+def test_unpacked_baseline_reads_padding() -> None:
+    packed = _model().eval()
+    plain = _model(pack=False).eval()
+    plain.load_state_dict(packed.state_dict())
+    x, lengths = torch.tensor([[3, 4, 2, 0, 0, 0]]), torch.tensor([3])
+    full = torch.tensor([[3, 4, 2]])
+    # without padding both agree; with padding only the packed model ignores it
+    assert torch.allclose(
+        packed(full, torch.tensor([3])), plain(full, torch.tensor([3])), atol=1e-6
+    )
+    assert not torch.allclose(packed(x, lengths), plain(x, lengths), atol=1e-4)
+    enc = plain.encode(x, lengths)
+    assert enc.outputs[0, 3:].abs().sum() == 0
+
+
+@pytest.mark.filterwarnings("ignore:You are trying to `self.log")
+def test_soft_targets_and_label_smoothing_in_the_training_loss() -> None:
+    model = _model(label_smoothing=0.2)
+    x, lengths, y = torch.tensor([[2, 4], [3, 0]]), torch.tensor([2, 1]), torch.tensor([1, 0])
+    torch.manual_seed(0)
+    logits = model(x, lengths)
+    smoothed = torch.nn.functional.cross_entropy(logits, y, label_smoothing=0.2)
+    torch.manual_seed(0)
+    assert torch.allclose(model.training_step({"x": x, "lengths": lengths, "y": y}, 0), smoothed)
+    soft = torch.tensor([[0.3, 0.7], [0.9, 0.1]])
+    torch.manual_seed(0)
+    loss = model.training_step({"x": x, "lengths": lengths, "y": y, "y_soft": soft}, 0)
+    assert torch.allclose(loss, -(soft * logits.log_softmax(-1)).sum(-1).mean())
+
+
+def test_optimizer_skips_frozen_embeddings_and_decays_the_rate() -> None:
+    opt = _model(freeze_embeddings=True, lr=0.01).configure_optimizers()
+    params = {id(p) for group in opt.param_groups for p in group["params"]}
+    model = _model(freeze_embeddings=True)
+    assert len(params) == sum(1 for p in model.parameters() if p.requires_grad)
+    config = _model(lr=0.01, lr_decay=0.5).configure_optimizers()
+    scheduler = config["lr_scheduler"]["scheduler"]
+    scheduler.step()
+    assert config["optimizer"].param_groups[0]["lr"] == pytest.approx(0.005)
+    with pytest.raises(ConfigError, match="lr_decay"):
+        _model(lr_decay=0.0)
+
+
+def test_bad_configurations() -> None:
+    with pytest.raises(ConfigError, match="N -> 1 head"):
+        _model(head="many_to_many")
+    with pytest.raises(ConfigError, match="at least 2"):
+        _model(classes=["only"])
+    with pytest.raises(ConfigError, match="word_dropout"):
+        _model(word_dropout=1.0)
+
+
+def test_predict_text_returns_label_and_probabilities() -> None:
+    model = _model()
+    model.train()
+    out = model.predict_text(["Very good film!", "bad", "unknown words only"])
+    assert model.training  # mode restored
+    assert [r["text"] for r in out] == ["Very good film!", "bad", "unknown words only"]
+    for record in out:
+        assert set(record) == {"text", "label", "probabilities"}
+        assert set(record["probabilities"]) == {"neg", "pos"}
+        assert sum(record["probabilities"].values()) == pytest.approx(1.0, abs=1e-6)
+        assert record["label"] == max(record["probabilities"], key=record["probabilities"].get)
+    # order and batching do not change the result
+    again = model.predict_text(["bad", "Very good film!"], batch_size=1)
+    assert again[1]["probabilities"] == pytest.approx(out[0]["probabilities"])
+    assert model.tokenize("Very GOOD!") == [5, 2, 6]
+    with pytest.raises(DataError, match="text 1"):
+        model.predict_text(["fine", "  "])
+
+
+def _fit_tiny(
+    tmp_path: Path, **model_kwargs: Any
+) -> tuple[BiLSTMSentiment, TextClassificationData, pl.Trainer]:
+    files = write_tiny_dataset(tmp_path / "data")
+    dm = TextClassificationData(
+        train_file=str(files["train"]),
+        val_file=str(files["val"]),
+        test_file=str(files["test"]),
+        predict_file=str(files["predict"]),
+        batch_size=16,
+        seed=0,
+    )
+    torch.manual_seed(0)
+    model = BiLSTMSentiment(
+        **dm.model_kwargs(), embedding_dim=12, hidden_size=8, lr=0.01, **model_kwargs
+    )
+    trainer = _trainer(tmp_path / "run", epochs=2)
+    trainer.fit(model, datamodule=dm)
+    return model, dm, trainer
+
+
+def test_fit_logs_metrics_and_checkpoint_reloads_in_another_process(tmp_path: Path) -> None:
+    model, dm, trainer = _fit_tiny(tmp_path)
+    for key in ("val/acc", "val/f1", "val/auroc", "val/loss", "train/loss", "train/acc"):
+        assert key in trainer.callback_metrics, key
+    result = trainer.test(model, datamodule=dm, verbose=False)[0]
+    assert {"test/acc", "test/f1", "test/auroc"} <= set(result)
+    ckpt = tmp_path / "model.ckpt"
+    trainer.save_checkpoint(ckpt)
+    raw = torch.load(ckpt, map_location="cpu", weights_only=True)  # plain values only
+    assert raw["hyper_parameters"]["vocab"] == model.vocabulary.tokens
+    assert raw["hyper_parameters"]["classes"] == ["neg", "pos"]
+
+    texts = ["a great and wonderful film", "boring and awful", "the cast"]
+    model.eval()
+    expected = model.predict_text(texts)
+    code = (
+        "import json, sys\n"
+        "from lstmzoo.models.sentiment import BiLSTMSentiment\n"
+        "m = BiLSTMSentiment.load_from_checkpoint(\n"
+        "    sys.argv[1], map_location='cpu', weights_only=True)\n"
+        "print(json.dumps(m.predict_text(json.loads(sys.argv[2]))))\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(ckpt), json.dumps(texts)],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=240,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    for a, b in zip(got, expected):
+        assert a["label"] == b["label"]
+        for cls in ("neg", "pos"):
+            assert a["probabilities"][cls] == pytest.approx(b["probabilities"][cls], abs=1e-6)
+    # lstmzoo.load_model rebuilds it too
+    from lstmzoo.checkpoint import load_model
+
+    again = load_model(ckpt)
+    assert isinstance(again, BiLSTMSentiment)
+    assert again.predict_text(texts)[0]["probabilities"] == pytest.approx(
+        expected[0]["probabilities"]
+    )
+
+
+def test_predict_step_records(tmp_path: Path) -> None:
+    model, dm, trainer = _fit_tiny(tmp_path)
+    batches = trainer.predict(model, datamodule=dm)
+    records = [r for batch in batches for r in batch]
+    assert [r["text"] for r in records] == dm.predict_set.texts
+    assert [r["line"] for r in records] == [1, 2, 3]
+    assert all(set(r) == {"text", "label", "probabilities", "line"} for r in records)
+
+
+def _vectors_file(path: Path, words: list[str], dim: int) -> Path:
+    lines = [f"{len(words)} {dim}"]
+    for i, word in enumerate(words):
+        lines.append(word + " " + " ".join(f"{(i + 1) * 0.01 * (j + 1):.4f}" for j in range(dim)))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_pretrained_embeddings_loaded_once_and_stored_in_weights(
+    tmp_path: Path, caplog: Any
+) -> None:
+    vec = _vectors_file(tmp_path / "vectors.txt", ["great", "awful", "film", "zzz"], dim=12)
+    with caplog.at_level("INFO", logger="lstmzoo"):
+        model, _, trainer = _fit_tiny(
+            tmp_path, pretrained_embeddings=str(vec), freeze_embeddings=True
+        )
+    assert "pretrained embeddings: 3 of" in caplog.text and "coverage" in caplog.text
+    vocab = model.vocabulary
+    weight = model.embedding.weight
+    assert not weight.requires_grad  # frozen: the file's values survive training
+    assert torch.allclose(weight[vocab["great"]], torch.tensor([0.01 * (j + 1) for j in range(12)]))
+    assert torch.allclose(weight[vocab["film"]], torch.tensor([0.03 * (j + 1) for j in range(12)]))
+    assert weight[0].abs().sum() == 0
+    ckpt = tmp_path / "model.ckpt"
+    trainer.save_checkpoint(ckpt)
+    vec.unlink()  # reload must not need the file
+    again = BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu", weights_only=True)
+    assert torch.equal(again.embedding.weight, weight)
+    assert again.hparams.pretrained_embeddings == str(vec)
+
+
+def test_pretrained_dimension_mismatch(tmp_path: Path) -> None:
+    vec = _vectors_file(tmp_path / "v.txt", ["good"], dim=5)
+    model = _model(pretrained_embeddings=str(vec))
+    with pytest.raises(ConfigError, match="embedding_dim: 5"):
+        model.load_pretrained_embeddings()
+    found = _model(embedding_dim=5).load_pretrained_embeddings(str(vec))
+    assert found.found.sum() == 1
+
+
+def test_three_classes_metrics(tmp_path: Path) -> None:
+    rows = [("good film", "pos"), ("bad film", "neg"), ("a film", "neutral")] * 8
+    from helpers_text import write_csv
+
+    train = write_csv(tmp_path / "train.csv", rows)
+    dm = TextClassificationData(train_file=str(train), val_file=str(train), test_file=str(train))
+    model = BiLSTMSentiment(**dm.model_kwargs(), embedding_dim=8, hidden_size=4)
+    trainer = _trainer(tmp_path)
+    trainer.fit(model, datamodule=dm)
+    result = trainer.test(model, datamodule=dm, verbose=False)[0]
+    assert {"test/acc", "test/f1", "test/auroc"} <= set(result)
+    assert len(model.predict_text(["good"])[0]["probabilities"]) == 3
+
+
+def test_cli_fit_test_predict(tmp_path: Path) -> None:
+    from lstmzoo.cli import main
+
+    args = tiny_cli_args(tmp_path)
+    assert main(["fit", *args, "--trainer.max_epochs", "1"]) == 0
+    ckpts = sorted((tmp_path / "runs").rglob("best.ckpt"))
+    assert len(ckpts) == 1
+    assert main(["test", *args, "--ckpt_path", str(ckpts[0])]) == 0
+    out = tmp_path / "pred.jsonl"
+    assert (
+        main(["predict", *args, "--ckpt_path", str(ckpts[0]), "--predictions.output", str(out)])
+        == 0
+    )
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["text"] for r in records] == [
+        "a great and wonderful film",
+        "boring , dull and awful",
+        "The cast !",
+    ]
+    assert all(set(r["probabilities"]) == {"neg", "pos"} for r in records)
+    hparams = torch.load(ckpts[0], weights_only=True)["hyper_parameters"]
+    assert hparams["classes"] == ["neg", "pos"] and "wonderful" in hparams["vocab"]
