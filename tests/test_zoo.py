@@ -14,7 +14,7 @@ import lstmzoo
 from lstmzoo.checkpoint import load_model
 from lstmzoo.cli import LstmzooCLI, main
 
-from . import helpers_ocr, helpers_sequence
+from . import helpers_ocr, helpers_sequence, helpers_text
 from .conftest import CONFIGS, run_lstmzoo
 
 QUIET = ["--trainer.enable_progress_bar", "false", "--trainer.enable_model_summary", "false"]
@@ -31,6 +31,7 @@ ZOO_CASES: dict[str, Callable[[Path], list[str]]] = {
     "lstm_2layer": _sequence_case("lstm_2layer_copy.yaml"),
     "gru": _sequence_case("gru_adding.yaml"),
     "crnn_ocr": helpers_ocr.tiny_cli_args,
+    "bilstm_sentiment": helpers_text.tiny_cli_args,
 }
 
 
