@@ -265,11 +265,16 @@ class BiLSTMSentiment(ZooModule):
 
     def configure_optimizers(self) -> Any:
         """Adam over the trainable parameters (frozen embeddings left out); the fused kernel
-        where the parameters allow it (several times faster on CPU for a large embedding)."""
+        where the parameters allow it (several times faster on CPU for a large embedding) and
+        the precision is not mixed."""
         params = [p for p in self.parameters() if p.requires_grad]
         lr = float(self.hparams.get("lr", 1e-3))
         weight_decay = float(self.hparams.get("weight_decay", 0.0))
         fused = all(p.device.type in ("cpu", "cuda") and p.dtype == torch.float32 for p in params)
+        # Lightning's mixed-precision plugins cannot clip the gradients of fused optimizers
+        trainer = getattr(self, "_trainer", None)
+        if trainer is not None and "mixed" in str(trainer.precision):
+            fused = False
         opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, fused=fused or None)
         decay = float(self.hparams.get("lr_decay", 1.0))
         if decay == 1.0:

@@ -90,3 +90,22 @@ def test_bad_arguments() -> None:
     with pytest.raises(ValueError):
         BucketBatchSampler([1, 2], batch_size=2, pool_batches=0)
     assert len(BucketBatchSampler([], batch_size=2)) == 0
+
+
+def test_external_sampler_gives_every_rank_the_same_number_of_batches():
+    from torch.utils.data import DistributedSampler
+
+    lengths = [1, 5, 5, 2, 9, 9, 9, 3, 3, 7, 4]
+    counts, seen = [], []
+    for rank in range(2):
+        shard = DistributedSampler(range(len(lengths)), num_replicas=2, rank=rank, seed=3)
+        sampler = BucketBatchSampler(lengths, 2, sampler=shard, seed=3)
+        sampler.set_epoch(1)
+        batches = list(sampler)
+        counts.append(len(batches))
+        assert len(batches) == len(sampler)
+        seen.extend(i for b in batches for i in b)
+        for b in batches:  # sorted by length within the shard
+            assert len(b) <= 2
+    assert counts[0] == counts[1]
+    assert set(seen) == set(range(len(lengths)))

@@ -16,7 +16,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from lstmzoo.data.base import ZooDataModule
 from lstmzoo.data.text.readers import Example, Format, detect_format, read_examples, where
-from lstmzoo.data.text.sampler import BucketBatchSampler, FixedBatches, sorted_batches
+from lstmzoo.data.text.sampler import BucketBatchSampler
 from lstmzoo.data.text.snippets import fetch_movie_snippets
 from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
 from lstmzoo.data.text.vocab import PAD_ID, UNK_ID, Vocabulary
@@ -525,7 +525,7 @@ class TextClassificationData(ZooDataModule):
             )
         return DataLoader(
             dataset,
-            batch_sampler=FixedBatches(sorted_batches(dataset.lengths, self.batch_size)),
+            batch_sampler=BucketBatchSampler(dataset.lengths, self.batch_size, shuffle=False),
             collate_fn=text_collate,
             num_workers=self.num_workers,
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import torch
-from torch.utils.data import Sampler
+from torch.utils.data import BatchSampler, Sampler
 
-__all__ = ["BucketBatchSampler", "FixedBatches", "sorted_batches"]
+__all__ = ["BucketBatchSampler", "sorted_batches"]
 
 
 def sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
@@ -16,20 +16,7 @@ def sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
 
-class FixedBatches(Sampler[list[int]]):
-    """A batch sampler that yields the same precomputed batches (lists of indices) every time."""
-
-    def __init__(self, batches: Sequence[Sequence[int]]) -> None:
-        self.batches = [list(b) for b in batches]
-
-    def __iter__(self) -> Iterator[list[int]]:
-        return iter([list(b) for b in self.batches])
-
-    def __len__(self) -> int:
-        return len(self.batches)
-
-
-class BucketBatchSampler(Sampler[list[int]]):
+class BucketBatchSampler(BatchSampler):
     """Yield batches of dataset indices whose lengths are equal or close.
 
     Every epoch: shuffle all indices and cut them into pools of ``batch_size * pool_batches``
@@ -50,6 +37,10 @@ class BucketBatchSampler(Sampler[list[int]]):
         shuffle: ``False`` gives :func:`sorted_batches`, every epoch the same.
         drop_last: drop batches smaller than ``batch_size``.
         seed: base seed of the shuffling.
+        sampler: where the indices come from, e.g. a ``DistributedSampler`` giving this process
+            its share (Lightning passes one under DDP, as for any ``BatchSampler``). Then the
+            indices it yields are sorted by length within pools and cut into consecutive batches,
+            so that every process gets the same number of batches.
     """
 
     def __init__(
@@ -60,12 +51,17 @@ class BucketBatchSampler(Sampler[list[int]]):
         shuffle: bool = True,
         drop_last: bool = False,
         seed: int = 0,
+        sampler: Sampler[int] | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         if pool_batches is not None and pool_batches < 1:
             raise ValueError(f"pool_batches must be >= 1 or None, got {pool_batches}")
         self.lengths = [int(n) for n in lengths]
+        super().__init__(
+            sampler if sampler is not None else range(len(self.lengths)), batch_size, drop_last
+        )
+        self.external = sampler is not None
         self.batch_size = batch_size
         self.pool_batches = pool_batches
         self.shuffle = shuffle
@@ -97,7 +93,9 @@ class BucketBatchSampler(Sampler[list[int]]):
         if self._cache is not None and self._cache[0] == self.epoch:
             return [list(b) for b in self._cache[1]]
         n = len(self.lengths)
-        if not self.shuffle:
+        if self.external:
+            batches = self._external_batches()
+        elif not self.shuffle:
             batches = sorted_batches(self.lengths, self.batch_size)
         else:
             g = torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch)
@@ -113,8 +111,27 @@ class BucketBatchSampler(Sampler[list[int]]):
         self._cache = (self.epoch, batches)
         return [list(b) for b in batches]
 
+    def _external_batches(self) -> list[list[int]]:
+        indices = list(self.sampler)
+        pool_size = (
+            len(indices) if self.pool_batches is None else self.batch_size * self.pool_batches
+        )
+        batches: list[list[int]] = []
+        for start in range(0, len(indices), max(pool_size, 1)):
+            pool = sorted(indices[start : start + pool_size], key=lambda i: self.lengths[i])
+            batches.extend(
+                pool[i : i + self.batch_size] for i in range(0, len(pool), self.batch_size)
+            )
+        if self.shuffle:
+            g = torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch)
+            batches = [batches[i] for i in torch.randperm(len(batches), generator=g).tolist()]
+        return batches
+
     def __iter__(self) -> Iterator[list[int]]:
         return iter(self.batches())
 
     def __len__(self) -> int:
+        if self.external:
+            n = len(self.sampler)  # type: ignore[arg-type]
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
         return len(self.batches())
