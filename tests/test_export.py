@@ -98,3 +98,21 @@ def test_crnn_onnx_matches_pytorch_on_two_widths(tmp_path):
         want = model.export_module()(images).detach().numpy()
         assert got.shape == (2, width // 4 + 1, model.alphabet.num_classes)
         assert abs(got - want).max() <= 1e-4
+
+
+def test_bilstm_sentiment_onnx_matches_pytorch_on_two_lengths(tmp_path):
+    vocab = ["<pad>", "<unk>", *[f"w{i}" for i in range(30)]]
+    model = lstmzoo.create_model(
+        "bilstm_sentiment",
+        vocab=vocab,
+        classes=["negative", "positive"],
+        embedding_dim=8,
+        hidden_size=8,
+    ).eval()
+    path = export_model(model, "onnx", tmp_path / "sentiment.onnx")
+    session = onnxruntime.InferenceSession(str(path))
+    for length in (3, 11):
+        ids = torch.randint(2, len(vocab), (3, length))
+        (got,) = session.run(None, {"ids": ids.numpy()})
+        want = model(ids).detach().numpy()
+        assert got.shape == (3, 2) and abs(got - want).max() <= 1e-4

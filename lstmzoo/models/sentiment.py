@@ -26,7 +26,7 @@ from lstmzoo.errors import ConfigError, DataError
 from lstmzoo.models.base import ZooModule
 from lstmzoo.models.sequence import HeadArg
 from lstmzoo.nn.encoders import CellType, EncoderOutput, RecurrentEncoder
-from lstmzoo.nn.heads import build_head
+from lstmzoo.nn.heads import Head, build_head
 from lstmzoo.registry import register_model
 
 __all__ = ["BiLSTMSentiment"]
@@ -34,6 +34,20 @@ __all__ = ["BiLSTMSentiment"]
 log = logging.getLogger(__name__)
 
 DEFAULT_CLASSES = ["negative", "positive"]
+
+
+class _SentimentNet(nn.Module):
+    """What gets exported: ``ids: (B, T)`` (every step real: one text, or texts of one length)
+    -> ``logits: (B, classes)``."""
+
+    def __init__(self, embedding: nn.Embedding, encoder: RecurrentEncoder, head: Head) -> None:
+        super().__init__()
+        self.embedding = embedding
+        self.encoder = encoder
+        self.head = head
+
+    def forward(self, ids: Tensor) -> Tensor:
+        return self.head(self.encoder(self.embedding(ids)))
 
 
 @register_model(
@@ -210,6 +224,16 @@ class BiLSTMSentiment(ZooModule):
     def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
         """``x: (B, T)`` token ids (0 = padding), ``lengths: (B,)`` -> logits ``(B, classes)``."""
         return self.head(self.encode(x, lengths))
+
+    # ------------------------------------------------------------------ export
+    def export_module(self) -> nn.Module:
+        return _SentimentNet(self.embedding, self.encoder, self.head)
+
+    def example_inputs(self) -> tuple[Tensor, ...]:
+        return (torch.randint(2, len(self.hparams["vocab"]), (2, 7)),)
+
+    def export_axes(self) -> dict[str, dict[str, dict[int, str]]]:
+        return {"inputs": {"ids": {0: "batch", 1: "time"}}, "outputs": {"logits": {0: "batch"}}}
 
     # ------------------------------------------------------------------ pretrained vectors
     def load_pretrained_embeddings(self, path: str | None = None) -> WordVectors:
