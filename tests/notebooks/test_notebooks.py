@@ -36,6 +36,7 @@ def test_the_explainer_notebooks_are_there():
         "01_rnn_vs_lstm_memory.ipynb",
         "02_lstm_gates.ipynb",
         "03_io_topologies.ipynb",
+        "05_crnn_ocr.ipynb",
     ):
         assert name in names
 
