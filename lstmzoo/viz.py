@@ -357,10 +357,12 @@ def _rectangle(xy: tuple[float, float], width: float, height: float, color: str)
     return Rectangle(xy, width, height, fill=False, edgecolor=color, lw=1.6)
 
 
-def _probabilities(probs: Tensor) -> Any:
+def _probabilities(probs: Tensor, class_names: Sequence[str]) -> Any:
     values = probs.detach().cpu().float()
     if values.dim() != 2:
         raise ValueError(f"expected probabilities (T, C), got {tuple(values.shape)}")
+    if len(class_names) != values.shape[1]:
+        raise ValueError(f"{values.shape[1]} classes but {len(class_names)} class names")
     return values.numpy()
 
 
@@ -376,8 +378,6 @@ def _ctc_heatmap(
 ) -> None:
     """Classes (rows) x steps (columns), probabilities 0..1, the best path outlined."""
     steps, classes = probs.shape
-    if len(class_names) != classes:
-        raise ValueError(f"{classes} classes but {len(class_names)} class names")
     extent = (x0 - step / 2, x0 + step * (steps - 0.5), classes - 0.5, -0.5)
     im = ax.imshow(
         probs.T, aspect="auto", cmap="viridis", vmin=0.0, vmax=1.0, extent=extent,
@@ -417,7 +417,7 @@ def plot_ctc_probabilities(
 
     ``class_names[0]`` names the blank (e.g. :data:`BLANK_LABEL`).
     """
-    values = _probabilities(probs)
+    values = _probabilities(probs, class_names)
     steps, classes = values.shape
     fig = _figure(figsize=(1.2 + 0.9 * steps, 1.2 + 0.45 * classes), layout="constrained")
     ax = fig.subplots()
@@ -444,7 +444,7 @@ def plot_ctc_alignment(
     probabilities ``probs: (T, C)`` (softmax of the model's output), each column under its
     slice, the best path outlined. ``class_names[0]`` names the blank.
     """
-    values = _probabilities(probs)
+    values = _probabilities(probs, class_names)
     img = _image(image)
     h, _ = img.shape
     steps, classes = values.shape
