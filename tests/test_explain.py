@@ -7,7 +7,14 @@ import torch
 
 import lstmzoo
 from lstmzoo.data import AddingProblem, DelayedCopy
-from lstmzoo.explain import input_gradient_norms, lstm_gate_trace, train_steps
+from lstmzoo.explain import (
+    column_saliency,
+    input_gradient_norms,
+    lstm_gate_trace,
+    receptive_columns,
+    train_steps,
+)
+from lstmzoo.nn.crnn import CRNNBackbone, crnn_output_length
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +108,114 @@ def test_lstm_gate_trace_reproduces_the_lstm():
     assert torch.allclose(gates.c[:, -1], c_n[0], atol=1e-12)
     assert bool(((gates.f > 0) & (gates.f < 1)).all())
     assert not gates.h.requires_grad
+
+
+def _tiny_ocr():
+    from lstmzoo.data import OCRDataModule
+
+    data = OCRDataModule(
+        alphabet="ab",
+        train_fonts=["DejaVu Sans"],
+        max_chars=3,
+        random_fraction=1.0,
+        number_fraction=0.0,
+        augment=0.0,
+        num_train=16,
+        num_val=4,
+        num_test=4,
+        batch_size=8,
+    )
+    data.setup("fit")
+    return data
+
+
+def test_train_steps_trains_a_ctc_model():
+    data = _tiny_ocr()
+    torch.manual_seed(0)
+    model = lstmzoo.create_model(
+        "crnn_ocr", **data.model_kwargs(), width_mult=0.125, hidden_size=8, lr=0.01
+    )
+    before = [p.detach().clone() for p in model.parameters()]
+    losses = train_steps(model, data.train_dataloader(), 3, clip=5.0)
+    assert len(losses) == 3 and all(v > 0 and v == v for v in losses)
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
+    assert not model.training
+
+
+@pytest.mark.parametrize("schedule", ["constant", "one_cycle"])
+def test_train_steps_learning_rate_schedule(schedule, monkeypatch):
+    made = []
+    adam = torch.optim.Adam
+
+    def spy(*args, **kwargs):
+        made.append(adam(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(torch.optim, "Adam", spy)
+    data = _adding(8)
+    model = lstmzoo.create_model("lstm", **data.model_kwargs(), hidden_size=4)
+    train_steps(model, data.train_dataloader(), 10, lr=0.01, schedule=schedule)
+    (optimizer,) = made
+    final = optimizer.param_groups[0]["lr"]
+    if schedule == "constant":
+        assert final == 0.01
+    else:  # warmed up, then annealed far below the peak
+        assert 0 < final < 0.001
+        assert optimizer.param_groups[0]["max_lr"] == 0.01
+
+
+def test_train_steps_refuses_an_unknown_schedule():
+    data = _adding(8)
+    model = lstmzoo.create_model("lstm", **data.model_kwargs(), hidden_size=4)
+    with pytest.raises(ValueError, match="schedule"):
+        train_steps(model, data.train_dataloader(), 1, schedule="cosine")
+    with pytest.raises(ValueError, match="at least 4 steps"):
+        train_steps(model, data.train_dataloader(), 3, schedule="one_cycle")
+    assert train_steps(model, data.train_dataloader(), 0, schedule="one_cycle") == []
+
+
+def test_receptive_columns_of_a_small_stack_by_hand():
+    # conv 3x3 (pad 1), then 2x2 pooling: output j covers input pixels 2j - 1 .. 2j + 2
+    stack = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 2, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2)
+    )
+    cols = receptive_columns(stack, 10)
+    assert cols.centers.tolist() == [1.0, 3.0, 5.0, 7.0, 9.0]
+    assert (cols.stride, cols.size) == (2.0, 4.0)
+
+
+@pytest.mark.parametrize("width", [4, 37, 100, 160])
+def test_receptive_columns_match_the_crnn_backbone(width):
+    backbone = CRNNBackbone(width_mult=0.125)
+    cols = receptive_columns(backbone, width)
+    steps = backbone(torch.zeros(1, 1, 32, width)).shape[-1]
+    assert len(cols.centers) == steps == crnn_output_length(width)
+    assert cols.centers[0].item() == 0.0 and cols.centers[-1].item() == 4.0 * (steps - 1)
+    assert (cols.stride, cols.size) == (4.0, 54.0)
+
+
+def test_receptive_columns_refuses_a_too_narrow_input():
+    with pytest.raises(ValueError, match="no output step"):
+        receptive_columns(torch.nn.Conv2d(1, 1, 5), 3)
+
+
+def test_column_saliency_stays_inside_each_receptive_field():
+    torch.manual_seed(0)
+    backbone = CRNNBackbone(width_mult=0.125, batch_norm="all")
+    backbone.train()
+    image = torch.rand(1, 32, 100) * 2 - 1
+    saliency = column_saliency(backbone, image)
+    assert saliency.shape == (26, 100)
+    assert backbone.training  # mode restored
+    assert all(p.grad is None for p in backbone.parameters())
+    cols = receptive_columns(backbone, 100)
+    pixel_centres = torch.arange(100) + 0.5
+    for t in range(26):
+        inside = (pixel_centres - cols.centers[t]).abs() < cols.size / 2
+        assert saliency[t][~inside].abs().max() == 0
+        assert saliency[t][inside].sum() > 0
+    # a middle step reaches well beyond its own 4-pixel slice
+    touched = saliency[10].nonzero().flatten()
+    assert touched.min() < 40 - 15 and touched.max() > 40 + 15
+    with pytest.raises(ValueError):
+        column_saliency(backbone, torch.rand(2, 1, 32, 100))

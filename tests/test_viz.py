@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from lstmzoo import viz
+from lstmzoo.explain import ReceptiveColumns
 from lstmzoo.nn import LSTMGates
 from tests.conftest import REPO
 
@@ -31,6 +32,7 @@ def one_thread():
 def quick(monkeypatch):
     """Figure builders with a few training steps instead of hundreds (same code path)."""
     monkeypatch.setitem(viz.ADDING, "steps", 20)
+    monkeypatch.setitem(viz.OCR, "steps", 10)
 
 
 def _gates(batch: int = 2, steps: int = 12, hidden: int = 5) -> LSTMGates:
@@ -110,6 +112,84 @@ def test_waveforms_and_state_traces():
     lines = fig.get_axes()[0].get_lines()
     assert len(lines) == 3  # two traces, one set of markers
     assert list(lines[1].get_xdata()) == [1, 4]
+
+
+def _columns(steps: int = 26, stride: float = 4.0) -> ReceptiveColumns:
+    return ReceptiveColumns(torch.arange(steps) * stride, stride, 54.0)
+
+
+def _line(width: int = 100) -> torch.Tensor:
+    return torch.linspace(-1, 1, 32 * width).reshape(1, 32, width)
+
+
+def test_receptive_columns_figure_draws_slices_field_and_saliency(tmp_path):
+    saliency = torch.zeros(100)
+    saliency[13:67] = 1.0
+    fig = viz.plot_receptive_columns(_line(), _columns(), highlight=10, saliency=saliency)
+    image_ax, grad_ax = fig.get_axes()
+    assert image_ax.get_images()[0].get_array().shape == (32, 100)
+    slices = image_ax.collections[0]  # the vertical slice boundaries
+    assert len(slices.get_segments()) == 27  # 26 slices: 27 edges
+    assert image_ax.get_xlim() == (-2.0, 102.0)
+    assert [t.get_text() for t in image_ax.texts] == ["0", "5", "10", "15", "20", "25"]
+    (band,) = [p for p in image_ax.patches if p.get_width() == 54.0]  # the field around step 10
+    assert band.get_x() == 40.0 - 27.0
+    assert max(grad_ax.get_lines()[0].get_ydata()) == 1.0  # scaled to its maximum
+    assert grad_ax.get_ylabel() and grad_ax.get_xlabel()
+    assert _save(fig, tmp_path / "columns.png").startswith(PNG_MAGIC)
+
+
+def test_ctc_alignment_puts_each_step_under_its_slice_and_marks_the_best_path(tmp_path):
+    probs = torch.full((26, 4), 0.1)
+    probs[:, 0] = 0.7  # blank everywhere ...
+    probs[5] = torch.tensor([0.1, 0.1, 0.7, 0.1])  # ... except class 2 at step 5
+    fig = viz.plot_ctc_alignment(_line(), probs, ["-", "a", "b", "c"], _columns(), title="t")
+    top, heat, cbar = fig.get_axes()
+    assert top.get_xlim() == heat.get_xlim() == (-2.0, 102.0)
+    data = heat.get_images()[0].get_array()
+    assert data.shape == (4, 26)  # classes x steps
+    assert torch.allclose(torch.as_tensor(data.data), probs.T)
+    assert heat.get_images()[0].get_extent() == [-2.0, 102.0, 3.5, -0.5]
+    assert [t.get_text() for t in heat.get_yticklabels()] == ["-", "a", "b", "c"]
+    assert [t.get_text() for t in top.texts] == ["-"] * 5 + ["b"] + ["-"] * 20
+    assert top.texts[5].get_position() == (20.0, -1.0)  # above slice 5, centred at 20 px
+    boxes = [p for p in heat.patches]
+    assert len(boxes) == 26 and (boxes[5].get_x(), boxes[5].get_y()) == (18.0, 1.5)
+    assert cbar.get_ylabel() == "probability"
+    assert _save(fig, tmp_path / "alignment.png").startswith(PNG_MAGIC)
+
+
+def test_ctc_alignment_refuses_mismatched_inputs():
+    with pytest.raises(ValueError, match="columns"):
+        viz.plot_ctc_alignment(_line(), torch.rand(25, 3), ["-", "a", "b"], _columns())
+    with pytest.raises(ValueError, match="class names"):
+        viz.plot_ctc_alignment(_line(), torch.rand(26, 3), ["-", "a"], _columns())
+    with pytest.raises(ValueError, match=r"\(T, C\)"):
+        viz.plot_ctc_probabilities(torch.rand(2, 3, 4), ["-", "a", "b", "c"])
+
+
+def test_ctc_probabilities_annotates_every_cell():
+    probs = torch.tensor([[0.45, 0.40, 0.15], [0.2, 0.1, 0.7]])
+    fig = viz.plot_ctc_probabilities(probs, ["-", "n", "o"], title="toy")
+    ax = fig.get_axes()[0]
+    assert [t.get_text() for t in ax.texts] == ["0.45", "0.40", "0.15", "0.20", "0.10", "0.70"]
+    assert len(ax.patches) == 2  # one best-path box per step
+    assert ax.get_xlabel() == "step t" and ax.get_ylabel() == "class"
+    assert ax.get_title() == "toy"
+
+
+def test_readings_colour_hits_and_misses():
+    images = [_line(), _line(60), _line()]
+    fig = viz.plot_readings(
+        images, ["dollar", "dolar", "x"], ["dollar", "dollar", None], confidences=[0.9, 0.5, 0.1]
+    )
+    titles = [ax.get_title() for ax in fig.get_axes() if ax.get_images()]
+    assert titles == ["'dollar' 0.90", "'dolar' 0.50 (is 'dollar')", "'x' 0.10"]
+    colors = [ax.title.get_color() for ax in fig.get_axes() if ax.get_images()]
+    assert colors == ["tab:green", "tab:red", "black"]
+    assert len(fig.get_axes()) == 3
+    with pytest.raises(ValueError):
+        viz.plot_readings(images, ["a"])
 
 
 @pytest.mark.parametrize("name", sorted(viz.FIGURES))

@@ -37,6 +37,7 @@ def test_the_explainer_notebooks_are_there():
         "02_lstm_gates.ipynb",
         "03_io_topologies.ipynb",
         "04_stacked_and_bidirectional.ipynb",
+        "05_crnn_ocr.ipynb",
     ):
         assert name in names
 
