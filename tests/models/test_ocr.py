@@ -209,10 +209,12 @@ def test_cli_fit_test_predict_with_the_shipped_config(tmp_path) -> None:
             "1",
             "--trainer.default_root_dir",
             str(root),
+            "--trainer.logger.init_args.save_dir",
+            str(root),
         ],
         capture_output=True,
         text=True,
-        cwd=REPO,
+        cwd=tmp_path,
     )
     assert fit.returncode == 0, fit.stderr[-3000:]
     ckpt = next(root.rglob("last.ckpt"))
@@ -221,7 +223,7 @@ def test_cli_fit_test_predict_with_the_shipped_config(tmp_path) -> None:
         [*env_cmd, "predict", *args, "--ckpt_path", str(ckpt), "--predictions.output", str(out)],
         capture_output=True,
         text=True,
-        cwd=REPO,
+        cwd=tmp_path,
     )
     assert pred.returncode == 0, pred.stderr[-3000:]
     records = [json.loads(line) for line in out.read_text().splitlines()]
