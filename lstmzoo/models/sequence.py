@@ -166,6 +166,16 @@ class SequenceModel(ZooModule):
             outputs[1] = "time"
         return {"inputs": {"x": inputs}, "outputs": {"y": outputs}}
 
+    def loss(self, batch: Mapping[str, Any], y_hat: Tensor | None = None) -> Tensor:
+        """The training loss on ``batch`` (``{"x", "y", "lengths"}``), padded steps left out.
+
+        ``y_hat`` is the model's output for the batch; ``None`` runs the forward pass. MSE for
+        regression, cross-entropy for classification, always computed in float32.
+        """
+        if y_hat is None:
+            y_hat = self(batch["x"], batch.get("lengths"))
+        return self._loss(*self._flat(batch, y_hat))
+
     def _flat(self, batch: Mapping[str, Any], y_hat: Tensor) -> tuple[Tensor, Tensor]:
         """Predictions and targets of the real (unpadded) positions, flattened for loss/metrics."""
         y = batch["y"]

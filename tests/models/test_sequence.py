@@ -47,6 +47,10 @@ def test_masked_loss_ignores_padding():
     y2[1, 2:] = 2 - y2[1, 2:]  # change targets only at padded steps
     pred2, target2 = model._flat({**batch, "y": y2}, model(x, lengths))
     torch.testing.assert_close(model._loss(pred, target), model._loss(pred2, target2))
+    # the public loss is the same masked loss, with or without a given output
+    torch.testing.assert_close(model.loss({**batch, "y": y2}), model._loss(pred, target))
+    y_hat = model(x, lengths)
+    torch.testing.assert_close(model.loss(batch, y_hat), model._loss(pred, target))
 
 
 def test_topology_mismatch_names_both_sides():
