@@ -11,13 +11,17 @@ Small, seeded helpers that work on the zoo's own models (no plotting here; see
 * :func:`lstm_gate_trace`: every gate of every step of a trained LSTM, through the from-scratch
   :class:`~lstmzoo.nn.ExplainedRNN`;
 * :func:`receptive_columns` and :func:`column_saliency`: which image columns each output step of
-  a CRNN backbone reads, by arithmetic over its layers and measured by gradients.
+  a CRNN backbone reads, by arithmetic over its layers and measured by gradients;
+* :func:`template_sentences`: a tiny hand-written sentiment set (for a BiLSTM that trains in
+  seconds without downloading anything) and :func:`bidirectional_states`: a BiLSTM's forward and
+  backward hidden states word by word.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+import random
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Literal, NamedTuple
 
 import torch
@@ -26,11 +30,14 @@ from torch import Tensor, nn
 from lstmzoo.nn.cells import ExplainedRNN, LSTMGates
 
 __all__ = [
+    "SENTIMENT_CLASSES",
     "ReceptiveColumns",
+    "bidirectional_states",
     "column_saliency",
     "input_gradient_norms",
     "lstm_gate_trace",
     "receptive_columns",
+    "template_sentences",
     "train_steps",
 ]
 
@@ -90,8 +97,7 @@ def train_steps(
 def _batch_loss(model: Any, batch: Mapping[str, Any]) -> Tensor:
     if hasattr(model, "ctc_loss"):  # crnn_ocr: images with their widths, text labels
         return model.ctc_loss(model(batch["x"], batch.get("widths")), batch["text"])
-    y_hat = model(batch["x"], batch.get("lengths"))
-    return model._loss(*model._flat(batch, y_hat))
+    return model.loss(batch)
 
 
 def input_gradient_norms(model: Any, batch: Mapping[str, Any]) -> Tensor:
@@ -105,8 +111,7 @@ def input_gradient_norms(model: Any, batch: Mapping[str, Any]) -> Tensor:
     x = batch["x"].detach().clone().requires_grad_(True)
     was_training = model.training
     model.eval()
-    y_hat = model(x, batch.get("lengths"))
-    loss = model._loss(*model._flat(batch, y_hat))
+    loss = model.loss(batch, model(x, batch.get("lengths")))
     (grad,) = torch.autograd.grad(loss, x)
     model.train(was_training)
     return grad.norm(dim=-1).mean(0)
@@ -203,3 +208,89 @@ def column_saliency(backbone: nn.Module, image: Tensor) -> Tensor:
     finally:
         backbone.train(was_training)
     return torch.stack(rows)
+
+
+# --- a toy sentiment set and a BiLSTM's two directions -------------------------------------------
+
+#: Class names of :func:`template_sentences` (label 0 and 1).
+SENTIMENT_CLASSES = ("negative", "positive")
+
+_SUBJECTS = ("the film", "this movie", "the story", "the acting", "the plot", "the ending",
+             "the cast", "the script", "the music", "the show")  # fmt: skip
+_VERBS = ("was", "is", "felt", "seemed")
+_ADVERBS = ("really", "quite", "very", "truly", "rather", "so", "pretty", "surprisingly")
+_ADJECTIVES = {
+    "positive": ("good", "great", "fun", "funny", "charming", "clever", "moving", "wonderful",
+                 "brilliant", "delightful", "lovely", "smart"),
+    "negative": ("bad", "boring", "dull", "awful", "terrible", "weak", "tedious", "flat",
+                 "silly", "messy", "clumsy", "bland"),
+}  # fmt: skip
+
+
+def _template_sentence(rng: random.Random) -> tuple[str, int]:
+    label = rng.choice(SENTIMENT_CLASSES)
+    subject, verb, adverb = rng.choice(_SUBJECTS), rng.choice(_VERBS), rng.choice(_ADVERBS)
+    adj, adj2 = rng.sample(_ADJECTIVES[label], 2)
+    opposite = rng.choice(_ADJECTIVES["positive" if label == "negative" else "negative"])
+    template = rng.randrange(5)
+    if template == 0:
+        text = f"{subject} {verb} {adj}"
+    elif template == 1:
+        text = f"{subject} {verb} {adverb} {adj}"
+    elif template == 2:
+        text = f"{subject} {verb} {adj} and {adj2}"
+    elif template == 3:
+        text = f"{subject} {verb} {adverb} {adj} and {adj2}"
+    else:  # "not" + a word of the other list: "the plot was not dull" is positive
+        text = f"{subject} {verb} not {opposite}"
+    return text, SENTIMENT_CLASSES.index(label)
+
+
+def template_sentences(
+    n: int, seed: int = 0, exclude: Collection[str] = ()
+) -> tuple[list[str], list[int]]:
+    """``n`` distinct short review sentences and their labels (0 negative, 1 positive).
+
+    Each is a subject, a verb, optionally an adverb, and one or two words of a positive or a
+    negative list ("the acting was truly wonderful"), or "not" in front of a word of the
+    opposite list ("the plot was not dull" is positive). A toy set, far easier than real
+    reviews, for models that must train in seconds offline. Sentences in ``exclude`` are never
+    drawn (keep your test sentences out). Deterministic for a given ``seed``.
+    """
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    words, adverbs = len(_ADJECTIVES["positive"]), len(_ADVERBS)
+    # one or two (ordered) words, with or without an adverb, or "not" + one of the other list
+    per_label = (1 + adverbs) * words * words + words
+    distinct = 2 * len(_SUBJECTS) * len(_VERBS) * per_label
+    if n > distinct:
+        raise ValueError(f"the templates give only {distinct} distinct sentences, asked {n}")
+    rng = random.Random(seed)
+    drawn: dict[str, int] = {}
+    for _ in range(1000 * max(n, 1)):
+        if len(drawn) >= n:
+            break
+        text, label = _template_sentence(rng)
+        if text not in exclude:
+            drawn.setdefault(text, label)
+    if len(drawn) < n:
+        raise ValueError(f"the templates give only {len(drawn)} distinct sentences, asked {n}")
+    return list(drawn), list(drawn.values())
+
+
+def bidirectional_states(lstm: nn.LSTM, x: Tensor) -> tuple[Tensor, Tensor]:
+    """The forward and backward hidden states of a 1-layer bidirectional ``lstm`` over one
+    sequence ``x: (T, D)`` (or ``(1, T, D)``), each ``(T, H)`` in word order.
+
+    ``forward[t]`` has read steps ``0..t``; ``backward[t]`` has read steps ``t..T-1``. A
+    many-to-one BiLSTM classifier reads ``forward[-1]`` and ``backward[0]``.
+    """
+    if not (lstm.bidirectional and lstm.num_layers == 1 and lstm.batch_first):
+        raise ValueError("expected a 1-layer, batch_first, bidirectional nn.LSTM")
+    seq = x.unsqueeze(0) if x.dim() == 2 else x
+    if seq.dim() != 3 or seq.shape[0] != 1:
+        raise ValueError(f"expected one sequence (T, D), got {tuple(x.shape)}")
+    with torch.no_grad():
+        out = ExplainedRNN.from_torch(lstm)(seq.to(next(lstm.parameters()).dtype)).outputs[0]
+    hidden = lstm.hidden_size
+    return out[:, :hidden], out[:, hidden:]

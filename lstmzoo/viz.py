@@ -9,6 +9,8 @@ The figures of the README are rebuilt from scratch (data, a short seeded trainin
     python -m lstmzoo.viz gates --output docs/images/gates.png
     python -m lstmzoo.viz gradients --output docs/images/gradients.png
     python -m lstmzoo.viz ctc-alignment --output docs/images/ctc-alignment.png
+    python -m lstmzoo.viz topologies --output docs/images/topologies.png
+    python -m lstmzoo.viz bidirectional --output docs/images/bidirectional.png
     python -m lstmzoo.viz --list
 
 Adding a figure takes a builder ``def my_figure(seed: int) -> Figure`` and one entry in
@@ -33,13 +35,17 @@ if TYPE_CHECKING:
     from lstmzoo.nn.cells import LSTMGates
 
 __all__ = [
+    "BILSTM",
     "BLANK_LABEL",
     "FIGURES",
     "OCR",
+    "TOPOLOGIES",
+    "bidirectional_figure",
     "ctc_alignment_figure",
     "gates_figure",
     "gradients_figure",
     "main",
+    "plot_bidirectional_states",
     "plot_ctc_alignment",
     "plot_ctc_probabilities",
     "plot_gate_heatmaps",
@@ -47,8 +53,10 @@ __all__ = [
     "plot_readings",
     "plot_receptive_columns",
     "plot_state_traces",
+    "plot_topologies",
     "plot_training_curves",
     "plot_waveforms",
+    "topologies_figure",
 ]
 
 log = logging.getLogger(__name__)
@@ -260,6 +268,101 @@ def plot_waveforms(
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel("value")
     axes[0].legend()
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_topologies(
+    one_to_many: Mapping[str, tuple[Tensor, Tensor]],
+    many_to_many: tuple[Tensor, Tensor, Tensor],
+    many_to_one: tuple[Tensor, Tensor],
+    *,
+    symbols: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The four input/output structures side by side, one trained example each.
+
+    * ``one_to_many = {panel title: (prediction, target)}``: generated sequences ``(B, N)`` or
+      ``(B, N, 1)``, one panel per entry (the two 1 -> N modes); the first sequence is drawn;
+    * ``many_to_many = (inputs, targets, predictions)``: class ids ``(T,)`` of one sequence
+      (``symbols[k]`` names class ``k`` on the axis);
+    * ``many_to_one = (targets, predictions)``: one number per sequence ``(B,)`` or ``(B, 1)``,
+      drawn as a scatter against the diagonal.
+    """
+    panels = len(one_to_many) + 2
+    fig = _figure(figsize=(3.5 * panels, 3.5), layout="constrained")
+    axes = fig.subplots(1, panels)
+    for ax, (name, (pred, target)) in zip(axes, one_to_many.items()):
+        p = _values(pred.reshape(pred.shape[0], -1)[0])
+        y = _values(target.reshape(target.shape[0], -1)[0])
+        ax.plot(y, color="0.3", lw=1.8, label="target")
+        ax.plot(p, color="tab:blue", lw=1.8, ls="--", label="generated")
+        ax.set(title=f"1 → N: {name}", xlabel="output step", ylabel="value")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    ax = axes[len(one_to_many)]
+    inputs, targets, preds = (_values(v.reshape(-1)) for v in many_to_many)
+    steps = range(len(targets))
+    ax.scatter(steps, inputs, marker="s", s=28, color="0.75", label="input")
+    ax.step(steps, targets, where="mid", color="0.3", lw=1.5, label="target")
+    ax.scatter(steps, preds, marker="x", s=30, color="tab:red", label="predicted", zorder=3)
+    classes = int(max(inputs + targets + preds)) + 1
+    names = list(symbols) if symbols is not None else [str(k) for k in range(classes)]
+    ax.set_yticks(range(len(names)), names)
+    ax.set(title="N → N: one output per step", xlabel="step t", ylabel="symbol")
+    ax.legend(fontsize=8, loc="upper left", ncols=3)
+    ax.set_ylim(-0.6, len(names) - 0.4 + 0.6)
+    ax = axes[-1]
+    target, pred = (_values(v.reshape(-1)) for v in many_to_one)
+    ax.scatter(target, pred, s=10, alpha=0.6)
+    lo, hi = min(target + pred), max(target + pred)
+    ax.plot([lo, hi], [lo, hi], color="0.4", ls="--", lw=1, label="perfect")
+    ax.set(title="N → 1: one number per sequence", xlabel="target", ylabel="predicted")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_bidirectional_states(
+    tokens: Sequence[str],
+    forward: Tensor,
+    backward: Tensor,
+    *,
+    title: str | None = None,
+) -> Figure:
+    """A BiLSTM's hidden states over one sentence: forward and backward pass side by side.
+
+    ``forward``, ``backward``: ``(T, H)`` in word order
+    (:func:`lstmzoo.explain.bidirectional_states`). One column per word, one row per hidden
+    unit; the framed columns are what a many-to-one classifier reads: the forward state after
+    the last word, the backward state after the first.
+    """
+    from matplotlib.patches import Rectangle
+
+    if forward.shape != backward.shape or forward.dim() != 2 or forward.shape[0] != len(tokens):
+        raise ValueError(
+            f"expected two (T={len(tokens)}, H) tensors, got {tuple(forward.shape)} and "
+            f"{tuple(backward.shape)}"
+        )
+    fig = _figure(figsize=(9.0, 3.4), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    panels = [
+        ("forward pass: reads left to right →", forward, len(tokens) - 1),
+        ("backward pass: reads right to left ←", backward, 0),
+    ]
+    im = None
+    for ax, (name, states, read) in zip(axes, panels):
+        values = states.detach().cpu().float().T.numpy()
+        im = ax.imshow(values, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+        ax.add_patch(Rectangle((read - 0.5, -0.5), 1, values.shape[0], fill=False, lw=2.5, ec="k"))
+        ax.set_xticks(range(len(tokens)), list(tokens), rotation=30)
+        ax.set_xlabel("word of the sentence")
+        ax.set_title(name, fontsize=10)
+    axes[0].set_ylabel("hidden unit")
+    fig.colorbar(im, ax=axes, label="hidden state h", shrink=0.9)
     if title:
         fig.suptitle(title)
     return fig
@@ -592,6 +695,137 @@ def gates_figure(seed: int = 0) -> Figure:
     )
 
 
+#: Settings of the ``topologies`` figure, as in notebook 03: one small LSTM per structure, each
+#: trained for a few hundred steps.
+TOPOLOGIES: dict[str, Any] = {
+    "hidden_size": 32,
+    "lr": 0.01,
+    "wave_steps": 300,
+    "copy_steps": 200,
+    "adding_steps": 300,
+}
+
+
+def topologies_figure(seed: int = 0) -> Figure:
+    """The four input/output structures, one encoder + head each, trained briefly: 1 -> N (a
+    waveform from one vector, input at the first step / at every step), N -> N (delayed copy)
+    and N -> 1 (adding problem)."""
+    from functools import partial
+
+    import lstmzoo
+    from lstmzoo.data import AddingProblem, DelayedCopy, Waveform
+    from lstmzoo.explain import train_steps
+    from lstmzoo.nn.heads import OneToMany
+
+    size, lr = TOPOLOGIES["hidden_size"], TOPOLOGIES["lr"]
+
+    def val_batch(data: Any) -> dict[str, Any]:
+        return data.collate([data.val_set[k] for k in range(len(data.val_set))])
+
+    def trained(data: Any, steps: int, **kwargs: Any) -> Any:
+        torch.manual_seed(seed)
+        model = lstmzoo.create_model(
+            "lstm", **data.model_kwargs(), hidden_size=size, lr=lr, **kwargs
+        )
+        train_steps(model, data.train_dataloader(), steps)
+        return model
+
+    common = {"num_train": 2048, "num_val": 256, "num_test": 256, "batch_size": 64, "seed": seed}
+    wave = Waveform(steps=32, **common)
+    wave.setup("fit")
+    wave_val = val_batch(wave)
+    one_to_many = {}
+    for mode, name in (("first_step", "input at step 0 only"), ("every_step", "input every step")):
+        model = trained(
+            wave, TOPOLOGIES["wave_steps"], head=partial(OneToMany, mode=mode, steps=wave.steps)
+        )
+        with torch.no_grad():
+            one_to_many[name] = (model(wave_val["x"]), wave_val["y"])
+    copy = DelayedCopy(num_symbols=4, delay=3, min_len=10, max_len=20, **common)
+    copy.setup("fit")
+    copy_val = val_batch(copy)
+    model = trained(copy, TOPOLOGIES["copy_steps"], head="many_to_many")
+    n = int(copy_val["lengths"][0])
+    with torch.no_grad():
+        tags = model(copy_val["x"][:1, :n]).argmax(-1)[0]
+    many_to_many = (copy_val["x"][0, :n].argmax(-1), copy_val["y"][0, :n], tags)
+    adding = AddingProblem(seq_len=20, **common)
+    adding.setup("fit")
+    adding_val = val_batch(adding)
+    model = trained(adding, TOPOLOGIES["adding_steps"])
+    with torch.no_grad():
+        many_to_one = (adding_val["y"], model(adding_val["x"]))
+    return plot_topologies(
+        one_to_many,
+        many_to_many,
+        many_to_one,
+        symbols="abcd_",
+        title="One LSTM encoder, four heads: 1 → N (two ways), N → N, N → 1",
+    )
+
+
+#: Settings of the ``bidirectional`` figure, as in notebook 04: a tiny BiLSTM sentiment
+#: classifier trained for a few seconds on :func:`lstmzoo.explain.template_sentences`.
+BILSTM: dict[str, Any] = {
+    "sentences": 240,
+    "train": 180,
+    "embedding_dim": 16,
+    "hidden_size": 8,
+    "lr": 0.02,
+    "epochs": 30,
+    "batch_size": 20,
+    "sentence": "the film was surprisingly good fun",
+}
+
+
+def bidirectional_figure(seed: int = 0) -> Figure:
+    """A tiny BiLSTM sentiment classifier reads one sentence: its forward and backward hidden
+    states word by word, and the two it concatenates for the prediction."""
+    import lstmzoo
+    from lstmzoo.data.text import Tokenizer, Vocabulary
+    from lstmzoo.explain import SENTIMENT_CLASSES, bidirectional_states, template_sentences
+
+    sentence = BILSTM["sentence"]
+    texts, labels = template_sentences(BILSTM["sentences"], seed, exclude={sentence})
+    train_texts, train_labels = texts[: BILSTM["train"]], labels[: BILSTM["train"]]
+    tokenizer = Tokenizer()
+    vocab = Vocabulary.build(tokenizer(t) for t in train_texts)
+    seqs = [torch.tensor(vocab.encode(tokenizer(t))) for t in train_texts]
+    x = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True)
+    lengths = torch.tensor([len(q) for q in seqs])
+    y = torch.tensor(train_labels)
+    torch.manual_seed(seed)
+    model = lstmzoo.create_model(
+        "bilstm_sentiment",
+        vocab=vocab.tokens,
+        classes=list(SENTIMENT_CLASSES),
+        embedding_dim=BILSTM["embedding_dim"],
+        hidden_size=BILSTM["hidden_size"],
+    )
+    optimizer = torch.optim.Adam(model.parameters(), lr=BILSTM["lr"])
+    generator = torch.Generator().manual_seed(seed)
+    model.train()
+    for _ in range(BILSTM["epochs"]):
+        for rows in torch.randperm(len(y), generator=generator).split(BILSTM["batch_size"]):
+            loss = torch.nn.functional.cross_entropy(model(x[rows], lengths[rows]), y[rows])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    model.eval()
+    tokens = tokenizer(sentence)
+    with torch.no_grad():
+        emb = model.embedding(torch.tensor([vocab.encode(tokens)]))
+    forward, backward = bidirectional_states(model.encoder.rnn, emb)
+    record = model.predict_text(sentence)[0]
+    p = record["probabilities"]["positive"]
+    return plot_bidirectional_states(
+        tokens,
+        forward,
+        backward,
+        title=f"BiLSTM on '{sentence}': p(positive) = {p:.2f} from the framed states",
+    )
+
+
 #: Settings shared by the ``ctc-alignment`` figure and notebook 05: a small CRNN (eighth-width
 #: backbone) trained for about a minute on clean renders of short words and random strings over
 #: ten letters, in two fonts, keeping the text's aspect ratio.
@@ -684,9 +918,11 @@ def ctc_alignment_figure(seed: int = 0) -> Figure:
 #: name -> builder(seed) -> Figure; ``python -m lstmzoo.viz NAME`` renders one of them. The tests
 #: render every entry and expect its PNG at ``docs/images/NAME.png``; keep builders to seconds.
 FIGURES: dict[str, Callable[[int], Figure]] = {
+    "bidirectional": bidirectional_figure,
     "ctc-alignment": ctc_alignment_figure,
     "gates": gates_figure,
     "gradients": gradients_figure,
+    "topologies": topologies_figure,
 }
 
 

@@ -8,10 +8,13 @@ import torch
 import lstmzoo
 from lstmzoo.data import AddingProblem, DelayedCopy
 from lstmzoo.explain import (
+    SENTIMENT_CLASSES,
+    bidirectional_states,
     column_saliency,
     input_gradient_norms,
     lstm_gate_trace,
     receptive_columns,
+    template_sentences,
     train_steps,
 )
 from lstmzoo.nn.crnn import CRNNBackbone, crnn_output_length
@@ -219,3 +222,34 @@ def test_column_saliency_stays_inside_each_receptive_field():
     assert touched.min() < 40 - 15 and touched.max() > 40 + 15
     with pytest.raises(ValueError):
         column_saliency(backbone, torch.rand(2, 1, 32, 100))
+
+
+def test_template_sentences_are_distinct_deterministic_and_respect_exclude():
+    texts, labels = template_sentences(200, seed=3)
+    assert len(set(texts)) == 200 and set(labels) == {0, 1}
+    assert (texts, labels) == template_sentences(200, seed=3)
+    assert texts != template_sentences(200, seed=4)[0]
+    again, _ = template_sentences(200, seed=3, exclude=set(texts[:10]))
+    assert not set(texts[:10]) & set(again)
+    negative = {"bad", "boring", "dull", "awful", "terrible", "weak", "tedious", "flat",
+                "silly", "messy", "clumsy", "bland"}  # fmt: skip
+    for text, label in zip(texts, labels):  # "not" flips the polarity of the word after it
+        if " not " in text:
+            flipped = "positive" if text.split(" not ")[1] in negative else "negative"
+            assert SENTIMENT_CLASSES[label] == flipped
+    with pytest.raises(ValueError, match="104640 distinct"):
+        template_sentences(200_000)
+
+
+def test_bidirectional_states_are_the_two_halves_of_the_lstm_output():
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(4, 3, batch_first=True, bidirectional=True)
+    x = torch.randn(6, 4)
+    fwd, bwd = bidirectional_states(lstm, x)
+    with torch.no_grad():
+        out, (h_n, _) = lstm(x.unsqueeze(0))
+    assert torch.allclose(torch.cat([fwd, bwd], -1), out[0], atol=1e-6)
+    assert torch.allclose(fwd[-1], h_n[0, 0], atol=1e-6)  # forward: after the last step
+    assert torch.allclose(bwd[0], h_n[1, 0], atol=1e-6)  # backward: after the first step
+    with pytest.raises(ValueError, match="bidirectional"):
+        bidirectional_states(torch.nn.LSTM(4, 3, batch_first=True), x)

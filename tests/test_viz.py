@@ -33,6 +33,9 @@ def quick(monkeypatch):
     """Figure builders with a few training steps instead of hundreds (same code path)."""
     monkeypatch.setitem(viz.ADDING, "steps", 20)
     monkeypatch.setitem(viz.OCR, "steps", 10)
+    for key in ("wave_steps", "copy_steps", "adding_steps"):
+        monkeypatch.setitem(viz.TOPOLOGIES, key, 5)
+    monkeypatch.setitem(viz.BILSTM, "epochs", 1)
 
 
 def _gates(batch: int = 2, steps: int = 12, hidden: int = 5) -> LSTMGates:
@@ -112,6 +115,34 @@ def test_waveforms_and_state_traces():
     lines = fig.get_axes()[0].get_lines()
     assert len(lines) == 3  # two traces, one set of markers
     assert list(lines[1].get_xdata()) == [1, 4]
+
+
+def test_topologies_draws_four_structures():
+    wave = (torch.zeros(3, 8, 1), torch.ones(3, 8, 1))
+    copy = (torch.tensor([0, 1, 2, 3]), torch.tensor([4, 4, 0, 1]), torch.tensor([4, 4, 0, 2]))
+    adding = (torch.rand(16, 1), torch.rand(16, 1))
+    fig = viz.plot_topologies({"a": wave, "b": wave}, copy, adding, symbols="abcd_", title="t")
+    axes = fig.get_axes()
+    assert [ax.get_title() for ax in axes] == [
+        "1 → N: a",
+        "1 → N: b",
+        "N → N: one output per step",
+        "N → 1: one number per sequence",
+    ]
+    assert [t.get_text() for t in axes[2].get_yticklabels()] == list("abcd_")
+    assert list(axes[2].collections[1].get_offsets()[:, 1]) == [4, 4, 0, 2]  # predictions
+    assert len(axes[3].collections[0].get_offsets()) == 16
+
+
+def test_bidirectional_states_frames_what_the_classifier_reads():
+    fwd, bwd = torch.rand(4, 3) * 2 - 1, torch.rand(4, 3) * 2 - 1
+    fig = viz.plot_bidirectional_states(["a", "b", "c", "d"], fwd, bwd)
+    left, right = fig.get_axes()[:2]
+    assert left.patches[0].get_x() == pytest.approx(2.5)  # forward: after the last word
+    assert right.patches[0].get_x() == pytest.approx(-0.5)  # backward: after the first word
+    assert [t.get_text() for t in left.get_xticklabels()] == ["a", "b", "c", "d"]
+    with pytest.raises(ValueError, match="T=3"):
+        viz.plot_bidirectional_states(["a", "b", "c"], fwd, bwd)
 
 
 def _columns(steps: int = 26, stride: float = 4.0) -> ReceptiveColumns:
