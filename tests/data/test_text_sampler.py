@@ -49,15 +49,25 @@ def test_one_pool_gives_equal_length_batches() -> None:
     lengths = _lengths(3000)  # 60 distinct lengths, about 50 texts each
     sampler = BucketBatchSampler(lengths, batch_size=16)
     batches = list(sampler)
-    uniform = [b for b in batches if len({lengths[i] for i in b}) == 1]
-    mixed = [b for b in batches if len({lengths[i] for i in b}) > 1]
-    assert sum(len(b) == 16 for b in uniform) >= 3000 // 16 - 60
-    # only the leftovers of each length (< 16 per length) end up in mixed batches
-    assert sum(len(b) for b in mixed) < 60 * 16
+    # every length has more than half a batch of texts: no batch mixes lengths, none is packed
+    assert all(len({lengths[i] for i in b}) == 1 for b in batches)
+    assert all(8 <= len(b) <= 16 for b in batches)
+    for length in set(lengths):  # a length's texts are split evenly: sizes differ by <= 1
+        sizes = [len(b) for b in batches if lengths[b[0]] == length]
+        assert max(sizes) - min(sizes) <= 1 and len(sizes) == -(-lengths.count(length) // 16)
     assert sorted(i for b in batches for i in b) == list(range(3000))
     # which texts of equal length share a batch changes with the epoch
     sampler.set_epoch(1)
     assert sorted(map(sorted, sampler)) != sorted(map(sorted, batches))
+
+
+def test_rare_lengths_share_sorted_mixed_batches() -> None:
+    lengths = [5] * 20 + [6] * 3 + [7] * 2 + [9] * 3  # 5: own batches; 6, 7, 9: too few
+    batches = list(BucketBatchSampler(lengths, batch_size=8, seed=1))
+    uniform = sorted(len(b) for b in batches if len({lengths[i] for i in b}) == 1)
+    assert uniform == [6, 7, 7]  # 20 texts of length 5: ceil(20 / 8) = 3 even batches
+    mixed = [b for b in batches if len({lengths[i] for i in b}) > 1]
+    assert [sorted(lengths[i] for i in b) for b in mixed] == [[6, 6, 6, 7, 7, 9, 9, 9]]
 
 
 def test_deterministic_given_seed_and_epoch() -> None:

@@ -20,10 +20,14 @@ class BucketBatchSampler(BatchSampler):
     """Yield batches of dataset indices whose lengths are equal or close.
 
     Every epoch: shuffle all indices and cut them into pools of ``batch_size * pool_batches``
-    indices (one pool by default). Within a pool, texts of exactly the same length form full
-    batches first -- such batches need neither padding nor packing, the fastest case for the
-    fused RNN kernels -- and the leftovers, sorted by length, fill the remaining batches. Finally
-    the order of all batches is shuffled.
+    indices (one pool by default). Within a pool, the texts of one length form batches of their
+    own when there are at least ``batch_size / 2`` of them: ``g`` such texts are split into
+    ``ceil(g / batch_size)`` batches of nearly equal size (between ``batch_size / 2`` and
+    ``batch_size``). Such batches need neither padding nor packing, the fastest case for the
+    fused RNN kernels (a packed batch costs several times more per step, above all backwards).
+    Only the rarer lengths, sorted, share mixed-length batches of ``batch_size``. Finally the
+    order of all batches is shuffled. With ``drop_last`` every batch is full instead: full
+    batches of one length first, then the sorted rest.
 
     Each index appears exactly once per epoch; the order depends only on ``seed`` and the epoch
     (Lightning calls :meth:`set_epoch`; without it every pass repeats epoch 0's order).
@@ -82,8 +86,15 @@ class BucketBatchSampler(BatchSampler):
         batches, leftovers = [], []
         for length in sorted(by_length):
             group = by_length[length]
-            full = len(group) - len(group) % size
-            batches.extend(group[i : i + size] for i in range(0, full, size))
+            if self.drop_last:
+                full = len(group) - len(group) % size
+            elif 2 * len(group) >= size:
+                full = len(group)
+            else:
+                full = 0
+            parts = -(-full // size)  # evenly sized batches of one length
+            bounds = [round(k * full / parts) for k in range(parts + 1)] if parts else [0]
+            batches.extend(group[a:b] for a, b in zip(bounds, bounds[1:]))
             leftovers.extend(group[full:])  # ascending lengths
         batches.extend(leftovers[i : i + size] for i in range(0, len(leftovers), size))
         return batches
