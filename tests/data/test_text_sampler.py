@@ -51,10 +51,12 @@ def test_one_pool_gives_equal_length_batches() -> None:
     batches = list(sampler)
     # every length has more than half a batch of texts: no batch mixes lengths, none is packed
     assert all(len({lengths[i] for i in b}) == 1 for b in batches)
-    assert all(8 <= len(b) <= 16 for b in batches)
+    assert all(8 <= len(b) < 24 for b in batches)  # batch_size / 2 to under 1.5 * batch_size
     for length in set(lengths):  # a length's texts are split evenly: sizes differ by <= 1
         sizes = [len(b) for b in batches if lengths[b[0]] == length]
-        assert max(sizes) - min(sizes) <= 1 and len(sizes) == -(-lengths.count(length) // 16)
+        count = lengths.count(length)
+        assert max(sizes) - min(sizes) <= 1 and len(sizes) == max(1, round(count / 16 + 1e-9))
+    assert abs(len(batches) - 3000 / 16) < 10  # about batch_size on average
     assert sorted(i for b in batches for i in b) == list(range(3000))
     # which texts of equal length share a batch changes with the epoch
     sampler.set_epoch(1)

@@ -21,20 +21,23 @@ class BucketBatchSampler(BatchSampler):
 
     Every epoch: shuffle all indices and cut them into pools of ``batch_size * pool_batches``
     indices (one pool by default). Within a pool, the texts of one length form batches of their
-    own when there are at least ``batch_size / 2`` of them: ``g`` such texts are split into
-    ``ceil(g / batch_size)`` batches of nearly equal size (between ``batch_size / 2`` and
-    ``batch_size``). Such batches need neither padding nor packing, the fastest case for the
-    fused RNN kernels (a packed batch costs several times more per step, above all backwards).
-    Only the rarer lengths, sorted, share mixed-length batches of ``batch_size``. Finally the
-    order of all batches is shuffled. With ``drop_last`` every batch is full instead: full
-    batches of one length first, then the sorted rest.
+    own when there are at least ``batch_size / 2`` of them: ``g`` such texts are split evenly
+    into ``round(g / batch_size)`` batches (at least one), so these batches hold from
+    ``batch_size / 2`` to just under ``1.5 * batch_size`` texts and about ``batch_size`` on
+    average. Such batches need neither padding nor packing, the fastest case for the fused RNN
+    kernels (a packed batch costs several times more per step, above all backwards). Only the
+    rarer lengths, sorted, share mixed-length batches of ``batch_size``. Finally the order of
+    all batches is shuffled. With ``drop_last`` (or an external ``sampler``, see below) every
+    batch holds exactly ``batch_size`` texts instead (the last one may be smaller without
+    ``drop_last``).
 
     Each index appears exactly once per epoch; the order depends only on ``seed`` and the epoch
     (Lightning calls :meth:`set_epoch`; without it every pass repeats epoch 0's order).
 
     Args:
         lengths: length of every sample (tokens after truncation).
-        batch_size: samples per batch (some batches may be smaller).
+        batch_size: samples per batch: the average size of the equal-length batches and the
+            size of the mixed ones (see above for the range).
         pool_batches: batches per sorting pool; ``None`` (default) = one pool of all samples,
             the most homogeneous batches (randomness then comes from which texts of equal length
             share a batch, and from the batch order). ``pool_batches=1`` is plain random batching.
@@ -86,13 +89,14 @@ class BucketBatchSampler(BatchSampler):
         batches, leftovers = [], []
         for length in sorted(by_length):
             group = by_length[length]
-            if self.drop_last:
+            if self.drop_last:  # full batches only
                 full = len(group) - len(group) % size
-            elif 2 * len(group) >= size:
+                parts = full // size
+            elif 2 * len(group) >= size:  # the nearest whole number of batches, at least one
                 full = len(group)
-            else:
-                full = 0
-            parts = -(-full // size)  # evenly sized batches of one length
+                parts = max(1, (2 * full + size) // (2 * size))
+            else:  # too few texts of this length: they join the mixed batches
+                full = parts = 0
             bounds = [round(k * full / parts) for k in range(parts + 1)] if parts else [0]
             batches.extend(group[a:b] for a, b in zip(bounds, bounds[1:]))
             leftovers.extend(group[full:])  # ascending lengths
