@@ -15,9 +15,12 @@ import time
 from pathlib import Path
 
 import torch
+import yaml
 
 import lstmzoo
 from lstmzoo.export import export_model
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def interleaved(fns: dict, rounds: int, repeats: int) -> dict[str, float]:
@@ -33,16 +36,25 @@ def interleaved(fns: dict, rounds: int, repeats: int) -> dict[str, float]:
     return {k: statistics.median(v) for k, v in times.items()}
 
 
+def shipped_sizes(config: str, keys: tuple[str, ...]) -> dict[str, object]:
+    """The model sizes a shipped config sets (so the benchmark follows the configs)."""
+    cfg = yaml.safe_load((REPO / "configs" / config).read_text(encoding="utf-8"))
+    init = cfg["model"].get("init_args", {})
+    return {k: init[k] for k in keys if k in init}
+
+
 def models() -> dict[str, tuple[torch.nn.Module, torch.Tensor]]:
     vocab = ["<pad>", "<unk>", *[f"w{i}" for i in range(16_000)]]
     sentiment = lstmzoo.create_model(
         "bilstm_sentiment",
         vocab=vocab,
         classes=["negative", "positive"],
-        embedding_dim=128,
-        hidden_size=128,
+        **shipped_sizes("bilstm_sentiment.yaml", ("embedding_dim", "hidden_size")),
     )
-    ocr = lstmzoo.create_model("crnn_ocr", width_mult=0.5, hidden_size=128)
+    ocr = lstmzoo.create_model(
+        "crnn_ocr",
+        **shipped_sizes("crnn_ocr.yaml", ("width_mult", "hidden_size", "batch_norm", "alphabet")),
+    )
     return {
         "bilstm_sentiment": (sentiment, torch.randint(2, len(vocab), (64, 24))),
         "crnn_ocr": (ocr, torch.rand(64, 1, 32, 100)),
