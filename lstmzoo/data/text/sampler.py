@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 
 import torch
@@ -98,7 +99,7 @@ class BucketBatchSampler(BatchSampler):
             else:  # too few texts of this length: they join the mixed batches
                 full = parts = 0
             bounds = [round(k * full / parts) for k in range(parts + 1)] if parts else [0]
-            batches.extend(group[a:b] for a, b in zip(bounds, bounds[1:]))
+            batches.extend(group[a:b] for a, b in itertools.pairwise(bounds))
             leftovers.extend(group[full:])  # ascending lengths
         batches.extend(leftovers[i : i + size] for i in range(0, len(leftovers), size))
         return batches
