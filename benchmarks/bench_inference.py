@@ -53,7 +53,7 @@ def models() -> dict[str, tuple[torch.nn.Module, torch.Tensor]]:
     )
     ocr = lstmzoo.create_model(
         "crnn_ocr",
-        **shipped_sizes("crnn_ocr.yaml", ("width_mult", "hidden_size", "batch_norm", "alphabet")),
+        **shipped_sizes("crnn_ocr.yaml", ("width_mult", "hidden_size", "batch_norm")),
     )
     return {
         "bilstm_sentiment": (sentiment, torch.randint(2, len(vocab), (64, 24))),

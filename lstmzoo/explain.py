@@ -273,8 +273,8 @@ def template_sentences(
         text, label = _template_sentence(rng)
         if text not in exclude:
             drawn.setdefault(text, label)
-    if len(drawn) < n:
-        raise ValueError(f"the templates give only {len(drawn)} distinct sentences, asked {n}")
+    if len(drawn) < n:  # only when ``exclude`` removes most of what the templates can give
+        raise ValueError(f"drew only {len(drawn)} distinct sentences outside exclude, asked {n}")
     return list(drawn), list(drawn.values())
 
 

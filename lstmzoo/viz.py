@@ -312,7 +312,7 @@ def plot_topologies(
     ax.set_yticks(range(len(names)), names)
     ax.set(title="N → N: one output per step", xlabel="step t", ylabel="symbol")
     ax.legend(fontsize=8, loc="upper left", ncols=3)
-    ax.set_ylim(-0.6, len(names) - 0.4 + 0.6)
+    ax.set_ylim(-0.6, len(names) + 0.2)  # room for the legend above
     ax = axes[-1]
     target, pred = (_values(v.reshape(-1)) for v in many_to_one)
     ax.scatter(target, pred, s=10, alpha=0.6)
