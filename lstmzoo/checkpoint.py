@@ -76,10 +76,10 @@ def load_model(path: str | os.PathLike[str], map_location: str | torch.device = 
     module_name, _, attr = str(record["class_path"]).rpartition(".")
     if not module_name.startswith("lstmzoo."):
         # plugins: only classes the registry knows may be imported from a checkpoint
-        from lstmzoo.registry import _REGISTRY, _ensure_loaded
+        from lstmzoo.registry import get_model_spec, list_models
 
-        _ensure_loaded()
-        if record["class_path"] not in {spec.class_path for spec in _REGISTRY.values()}:
+        known = {get_model_spec(name).class_path for name in list_models()}
+        if record["class_path"] not in known:
             raise CheckpointError(
                 f"{path} names class {record['class_path']!r}, which is not a registered model"
             )
