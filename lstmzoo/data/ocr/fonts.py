@@ -362,11 +362,6 @@ def _missing_glyphs(path: str, chars: str) -> str:
     return "".join(missing)
 
 
-def _draws_all(path: str, chars: str) -> bool:
-    """Whether the font at ``path`` draws every char of ``chars`` with its own glyph."""
-    return not _missing_glyphs(path, chars)
-
-
 def _is_exact_name(pattern: str) -> bool:
     return not _is_path_pattern(pattern) and not any(c in pattern for c in "*?[")
 
