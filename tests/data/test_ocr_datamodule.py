@@ -145,3 +145,21 @@ def test_shipped_holdout_families_are_in_no_training_or_validation_image(caplog)
     with caplog.at_level("WARNING"):
         OCRDataModule(holdout_fonts=["Carlitto"]).fonts_for("train")
     assert "'Carlitto' matches no font" in caplog.text
+
+
+def test_the_prerender_key_follows_every_augmentation_knob() -> None:
+    from lstmzoo.data.ocr.prerender import settings_key
+
+    def key(**kwargs) -> str:
+        return settings_key(OCRDataModule(num_train=4, **kwargs).synthetic("train"))
+
+    base = key()
+    assert key() == base
+    for change in (
+        dict(invert_prob=0.5),
+        dict(natural_width_prob=0.0),
+        dict(resample_prob=0.0),
+        dict(resample_height=(24, 64)),
+        dict(holdout_fonts=["Lato"]),
+    ):
+        assert key(**change) != base, change

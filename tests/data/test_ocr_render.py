@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from lstmzoo.data.ocr import OCRDataModule, TextLineRenderer, TextSource, resolve_fonts, save_sample
-from lstmzoo.data.ocr.fonts import discover_fonts, font_families
+from lstmzoo.data.ocr.fonts import font_families
 from lstmzoo.errors import ConfigError
 from lstmzoo.nn.ctc import Alphabet, ctc_min_steps
 
@@ -76,9 +76,6 @@ def test_font_split_keeps_the_holdout_family_out_of_training() -> None:
 
 
 def test_font_patterns_are_case_insensitive_wildcards_and_errors_list_families() -> None:
-    fonts = discover_fonts()
-    if not fonts:
-        pytest.skip("no font files on this machine")
     family = font_families(resolve_fonts(chars="a"))[0]
     picked = resolve_fonts([family.upper()[:3] + "*"], chars="a")
     assert all(f.family.upper().startswith(family.upper()[:3]) for f in picked)
