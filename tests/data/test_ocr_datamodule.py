@@ -7,7 +7,7 @@ import torch
 
 from lstmzoo.data.ocr import FreshSampler, OCRDataModule, PrerenderedLines
 from lstmzoo.errors import ConfigError, DataError
-from tests.helpers_ocr import write_labeled_folder, write_sample
+from tests.helpers_ocr import REPO, write_labeled_folder, write_sample
 
 pytest.importorskip("PIL")
 
@@ -117,3 +117,49 @@ def test_bad_settings_are_config_errors() -> None:
         OCRDataModule(val_fraction=1.0)
     with pytest.raises(ConfigError):
         OCRDataModule(num_val=0)
+
+
+def test_shipped_holdout_families_are_in_no_training_or_validation_image(caplog) -> None:
+    import yaml
+
+    from lstmzoo.data.ocr import PACKAGED_FONTS, font_families
+
+    configs = REPO / "configs"
+    base = yaml.safe_load((configs / "crnn_ocr.yaml").read_text())["data"]["init_args"]
+    unseen = yaml.safe_load((configs / "crnn_ocr_unseen_font.yaml").read_text())["data"]
+    held = set(base["holdout_fonts"])
+    kinds = {f: p.kind for p in PACKAGED_FONTS for f in p.families}
+    assert {"serif", "sans"} <= {kinds[f] for f in held}  # whole packaged families
+    assert set(unseen["init_args"]["test_fonts"]) == held
+    dm = OCRDataModule(
+        holdout_fonts=base["holdout_fonts"], test_fonts=unseen["init_args"]["test_fonts"]
+    )
+    train = set(font_families(dm.fonts_for("train")))
+    assert not train & held and not set(font_families(dm.fonts_for("val"))) & held
+    assert set(font_families(dm.fonts_for("test"))) == held
+    assert train | held == set(kinds)  # everything else trains
+    # an explicit validation pattern cannot bring a held-out family back
+    dm = OCRDataModule(holdout_fonts=["Carlito"], val_fonts=["Carl*", "Lato"])
+    assert font_families(dm.fonts_for("val")) == ["Lato"]
+    # a held-out name that matches nothing is reported (a typo would hold out nothing)
+    with caplog.at_level("WARNING"):
+        OCRDataModule(holdout_fonts=["Carlitto"]).fonts_for("train")
+    assert "'Carlitto' matches no font" in caplog.text
+
+
+def test_the_prerender_key_follows_every_augmentation_knob() -> None:
+    from lstmzoo.data.ocr.prerender import settings_key
+
+    def key(**kwargs) -> str:
+        return settings_key(OCRDataModule(num_train=4, **kwargs).synthetic("train"))
+
+    base = key()
+    assert key() == base
+    for change in (
+        dict(invert_prob=0.5),
+        dict(natural_width_prob=0.0),
+        dict(resample_prob=0.0),
+        dict(resample_height=(24, 64)),
+        dict(holdout_fonts=["Lato"]),
+    ):
+        assert key(**change) != base, change

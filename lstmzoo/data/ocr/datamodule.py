@@ -106,15 +106,23 @@ class OCRDataModule(ZooDataModule):
         train_fonts, val_fonts, test_fonts: font family patterns per split (``None``: for
             training every usable family except ``holdout_fonts``; for validation and test the
             training fonts). See :mod:`lstmzoo.data.ocr.fonts`.
-        holdout_fonts: families never used for training (kept for an unseen-font test).
+        holdout_fonts: families in no training or validation image (kept for an unseen-font
+            test: ``test_fonts`` set to them).
+        font_source: ``"packaged"`` (default: the pinned font set that the ``ocr`` extra
+            installs, the same on every machine), ``"system"`` (this machine's fonts) or
+            ``"all"``. A family named exactly that the packaged set lacks is looked for on the
+            machine too.
         font_dirs: extra folders (or files) to look for fonts in.
-        words_file: word list, one word per line (default: ``/usr/share/dict/words`` when
-            present, else the built-in list).
+        words_file: word list, one word per line (default: the built-in list, the same on every
+            machine; ``"system"``: the machine's ``/usr/share/dict/words``).
         max_chars: longest synthetic text.
         random_fraction, number_fraction, case_mix: the synthetic text mix (see
             :class:`~lstmzoo.data.ocr.render.TextSource`).
         font_size: ``[min, max]`` rendering size in pixels.
         augment: strength of the synthetic variation (0 = clean renders).
+        invert_prob, natural_width_prob, resample_prob, resample_height: light text on dark,
+            natural aspect ratio, and source-resolution variation (see
+            :class:`~lstmzoo.data.ocr.render.TextLineRenderer`).
         prerender_dir: render the synthetic training set once into this folder and reuse it
             (then ``num_train`` is its fixed size and epochs repeat it, shuffled).
         batch_size, num_workers, seed: loader settings and the base seed.
@@ -144,6 +152,7 @@ class OCRDataModule(ZooDataModule):
         val_fonts: Optional[list[str]] = None,
         test_fonts: Optional[list[str]] = None,
         holdout_fonts: Optional[list[str]] = None,
+        font_source: Literal["packaged", "system", "all"] = "packaged",
         font_dirs: Optional[list[str]] = None,
         words_file: Optional[str] = None,
         max_chars: int = 12,
@@ -152,6 +161,10 @@ class OCRDataModule(ZooDataModule):
         case_mix: Sequence[float] = (1.0, 0.0, 0.0),
         font_size: Sequence[int] = (24, 44),
         augment: float = 1.0,
+        invert_prob: float = 0.2,
+        natural_width_prob: float = 0.25,
+        resample_prob: float = 0.25,
+        resample_height: Sequence[int] = (20, 80),
         prerender_dir: Optional[str] = None,
         batch_size: int = 64,
         num_workers: int = 0,
@@ -169,6 +182,22 @@ class OCRDataModule(ZooDataModule):
         for name, value in (("num_train", num_train), ("num_val", num_val), ("num_test", num_test)):
             if value < 1:
                 raise ConfigError(f"{name} must be >= 1, got {value}")
+        if font_source not in ("packaged", "system", "all"):
+            raise ConfigError(
+                f"font_source must be 'packaged', 'system' or 'all', got {font_source!r}"
+            )
+        for name, prob in (
+            ("invert_prob", invert_prob),
+            ("natural_width_prob", natural_width_prob),
+            ("resample_prob", resample_prob),
+        ):
+            if not 0.0 <= prob <= 1.0:
+                raise ConfigError(f"{name} must lie in [0, 1], got {prob}")
+        if len(resample_height) != 2 or not 4 <= resample_height[0] <= resample_height[1]:
+            raise ConfigError(
+                f"resample_height must be [min, max] with 4 <= min <= max, got "
+                f"{list(resample_height)}"
+            )
         self.alphabet = Alphabet(alphabet, case_fold)
         self.oov_policy = oov_policy
         self.too_long_policy = too_long_policy
@@ -181,6 +210,7 @@ class OCRDataModule(ZooDataModule):
         self.sizes = {"train": num_train, "val": num_val, "test": num_test}
         self.fonts = {"train": train_fonts, "val": val_fonts, "test": test_fonts}
         self.holdout_fonts = list(holdout_fonts or [])
+        self.font_source = font_source
         self.font_dirs = list(font_dirs or [])
         self.words_file = words_file
         self.max_chars = max_chars
@@ -189,6 +219,10 @@ class OCRDataModule(ZooDataModule):
         self.case_mix = tuple(case_mix)
         self.font_size = tuple(font_size)
         self.augment = augment
+        self.invert_prob = invert_prob
+        self.natural_width_prob = natural_width_prob
+        self.resample_prob = resample_prob
+        self.resample_height = tuple(resample_height)
         self.prerender_dir = prerender_dir
         self._font_cache: dict[str, list[FontFile]] = {}
         self._words: list[str] | None = None
@@ -240,11 +274,34 @@ class OCRDataModule(ZooDataModule):
         if patterns is None and split != "train":
             fonts = self.fonts_for("train")
         else:
-            exclude = self.holdout_fonts if split == "train" else []
-            fonts = resolve_fonts(patterns, exclude, chars, self.font_dirs, what=f"{split} split")
+            exclude = self.holdout_fonts if split in ("train", "val") else []
+            fonts = resolve_fonts(
+                patterns,
+                exclude,
+                chars,
+                self.font_dirs,
+                what=f"{split} split",
+                source=self.font_source,
+            )
+            if split == "train" and self.holdout_fonts:
+                self._check_holdout(fonts)
         self._font_cache[split] = fonts
         log.info("%s fonts: %s (%d faces)", split, ", ".join(font_families(fonts)), len(fonts))
         return fonts
+
+    def _check_holdout(self, train_fonts: Sequence[FontFile]) -> None:
+        """Warn about a held-out pattern that matches no font (a typo holds out nothing)."""
+        for pattern in self.holdout_fonts:
+            try:
+                resolve_fonts([pattern], font_dirs=self.font_dirs, source=self.font_source)
+            except ConfigError:
+                log.warning(
+                    "holdout_fonts: %r matches no font (font source %r), so nothing is held out "
+                    "for it; training fonts: %s",
+                    pattern,
+                    self.font_source,
+                    ", ".join(font_families(train_fonts)),
+                )
 
     def _drawn_chars(self) -> str:
         chars = set(self.alphabet.chars)
@@ -267,6 +324,10 @@ class OCRDataModule(ZooDataModule):
             self.keep_ratio,
             self.font_size,
             self.augment if split == "train" else min(self.augment, 1.0),
+            self.invert_prob,
+            self.natural_width_prob,
+            self.resample_prob,
+            self.resample_height,
         )
         source = TextSource(
             self.alphabet,

@@ -1,10 +1,17 @@
-"""Finding the fonts of the machine and choosing them by family name.
+"""The fonts of the OCR renderer: a pinned set installed with the package, or the machine's own.
 
-Fonts are looked for in the usual system folders (``/usr/share/fonts``, ``~/.fonts``, ...), in
-folders the user names, and in the fonts that ship inside matplotlib when it is installed
-(DejaVu, STIX, Computer Modern). A font is *usable* for an alphabet when it draws every
-character of it with a glyph of its own (not the empty box of a missing glyph). Symbol, math and
-script families are left out unless asked for by name.
+By default (``source="packaged"``) the renderer draws with exactly the font families of
+:data:`PACKAGED_FONTS`, pinned font distributions that ``pip install 'lstmzoo[ocr]'`` installs
+from PyPI; they are found through the installed distributions' file lists
+(:mod:`importlib.metadata`), never through system folders, so two machines with the same
+packages render the same images. The machine's own fonts are an opt-in: ``source="system"``
+(the usual system folders such as ``/usr/share/fonts`` and ``~/.fonts``, plus the fonts that ship
+inside matplotlib), ``source="all"`` (both), a family named exactly (no wildcard) that the
+packaged set does not have, or a font file or folder passed in ``font_dirs``.
+
+A font is *usable* for an alphabet when it draws every character of it with a glyph of its own
+(not the empty box of a missing glyph); a face that cannot is left out with a logged reason.
+Symbol, math and script families are left out unless asked for by name.
 
 Family names are those the font files declare (``"DejaVu Sans"``, ``"Liberation Serif"``);
 patterns are shell-style and case-insensitive (``"dejavu*"``, ``"*serif*"``). A pattern that
@@ -15,6 +22,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import importlib.metadata
 import importlib.util
 import logging
 import os
@@ -22,15 +30,22 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from lstmzoo.errors import ConfigError
 
 __all__ = [
     "DEFAULT_EXCLUDE",
+    "PACKAGED_FONTS",
     "FontFile",
+    "FontPackage",
+    "FontSource",
     "discover_fonts",
     "font_families",
     "load_font",
+    "missing_glyphs",
+    "packaged_fonts",
+    "packaged_install_command",
     "resolve_fonts",
     "system_font_dirs",
 ]
@@ -55,6 +70,73 @@ DEFAULT_EXCLUDE = (
 )
 #: Family name given to Pillow's built-in font, the last resort when no font file is found.
 PILLOW_DEFAULT = "Pillow default"
+
+#: Where the renderer's fonts come from: the pinned packages, the machine's folders, or both.
+FontSource = Literal["packaged", "system", "all"]
+
+
+@dataclass(frozen=True)
+class FontPackage:
+    """A pinned font distribution from PyPI and the families the renderer takes from it.
+
+    Attributes:
+        distribution: the name on PyPI.
+        version: the pinned version (``pyproject.toml``'s ``ocr`` extra pins the same).
+        families: family names the font files declare; other faces in the package are ignored.
+        kind: ``"serif"``, ``"sans"``, ``"slab"`` or ``"monospace"``.
+        license: the license of the font files, as stated in the package's license file.
+    """
+
+    distribution: str
+    version: str
+    families: tuple[str, ...]
+    kind: str
+    license: str
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.distribution}=={self.version}"
+
+
+_GUST = "GUST Font License"
+_VERA = "Bitstream Vera / Arev license (DejaVu changes public domain)"
+_OFL = "SIL Open Font License 1.1"
+#: The default font set of the renderer: 17 families, regular / bold / italic each (and more
+#: weights where the package has them). Keep in step with the ``ocr`` extra of pyproject.toml.
+PACKAGED_FONTS: tuple[FontPackage, ...] = (
+    FontPackage("rinoh-typeface-texgyretermes", "0.1.1", ("TeX Gyre Termes",), "serif", _GUST),
+    FontPackage("rinoh-typeface-texgyrepagella", "0.1.1", ("TeX Gyre Pagella",), "serif", _GUST),
+    FontPackage("rinoh-typeface-texgyrebonum", "0.1.1", ("TeX Gyre Bonum",), "serif", _GUST),
+    FontPackage("rinoh-typeface-texgyreschola", "0.1.1", ("TeX Gyre Schola",), "serif", _GUST),
+    FontPackage("rinoh-typeface-dejavuserif", "0.1.3", ("DejaVu Serif",), "serif", _VERA),
+    FontPackage("font-source-serif-pro", "0.0.1", ("Source Serif Pro",), "serif", _OFL),
+    FontPackage("font-caladea", "0.0.2", ("Caladea",), "serif", "Apache License 2.0"),
+    FontPackage(
+        "rinoh-typeface-texgyreheros",
+        "0.1.1",
+        ("TeX Gyre Heros", "TeX Gyre Heros Cn"),
+        "sans",
+        _GUST,
+    ),
+    FontPackage("rinoh-typeface-texgyreadventor", "0.1.1", ("TeX Gyre Adventor",), "sans", _GUST),
+    FontPackage("rinoh-typeface-dejavusans", "0.1.0", ("DejaVu Sans",), "sans", _VERA),
+    FontPackage("rinoh-typeface-carlito", "0.1.0", ("Carlito",), "sans", _OFL),
+    FontPackage(
+        "rinoh-typeface-liberationsansnarrow",
+        "0.1.0",
+        ("Liberation Sans Narrow",),
+        "sans",
+        "GPL-2.0 with font exception (Liberation 1.x license)",
+    ),
+    FontPackage("font-source-sans-pro", "0.0.1", ("Source Sans Pro",), "sans", _OFL),
+    FontPackage("font-lato", "0.1.0", ("Lato",), "sans", _OFL),
+    FontPackage("rinoh-typeface-texgyrecursor", "0.1.1", ("TeX Gyre Cursor",), "slab", _GUST),
+    FontPackage(
+        "rinoh-typeface-dejavusansmono", "0.1.0", ("DejaVu Sans Mono",), "monospace", _VERA
+    ),
+)
+#: Styles of packaged faces left out: strokes too thin to survive resizing to 32 pixels.
+PACKAGED_EXCLUDE_STYLES = ("hairline*",)
 
 
 @dataclass(frozen=True, order=True)
@@ -142,6 +224,91 @@ def discover_fonts(
     return list(_discover(tuple(dirs)))
 
 
+def packaged_install_command(packages: Iterable[FontPackage] = PACKAGED_FONTS) -> str:
+    """The pip command that installs ``packages`` at their pinned versions."""
+    return "pip install " + " ".join(p.requirement for p in packages)
+
+
+def _package_faces(package: FontPackage) -> tuple[list[FontFile], str | None]:
+    """The faces of one installed font distribution, or ``([], why not)``."""
+    try:
+        dist = importlib.metadata.distribution(package.distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return [], "not installed"
+    files = dist.files
+    if files is None:
+        return [], "installed without a file list (RECORD); reinstall it with pip"
+    if dist.version != package.version:
+        log.warning(
+            "font package %s is version %s, the renderer is pinned to %s: rendered images may "
+            "differ from other machines (%s)",
+            package.distribution,
+            dist.version,
+            package.version,
+            packaged_install_command([package]),
+        )
+    wanted = {f.lower() for f in package.families}
+    faces = []
+    for file in files:
+        if not str(file).lower().endswith(FONT_SUFFIXES):
+            continue
+        path = Path(str(file.locate()))
+        names = _read_names(path)
+        if names is None:
+            log.warning("font package %s: cannot read %s", package.distribution, path)
+            continue
+        family, style = names
+        if family.lower() not in wanted:
+            continue
+        if any(fnmatch.fnmatchcase(style.lower(), p) for p in PACKAGED_EXCLUDE_STYLES):
+            continue
+        faces.append(FontFile(family, style, str(path)))
+    found = {f.family.lower() for f in faces}
+    if wanted - found:
+        return faces, f"has no face of {', '.join(sorted(wanted - found))}"
+    return faces, None
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged() -> tuple[tuple[FontFile, ...], tuple[tuple[FontPackage, str], ...]]:
+    seen: dict[tuple[str, str], FontFile] = {}
+    problems = []
+    for package in PACKAGED_FONTS:
+        faces, problem = _package_faces(package)
+        for face in sorted(faces):  # .otf and .ttf copies of a face: keep one
+            seen.setdefault((face.family, face.style), face)
+        if problem is not None:
+            problems.append((package, problem))
+    return tuple(sorted(seen.values())), tuple(problems)
+
+
+def packaged_fonts(strict: bool = False) -> list[FontFile]:
+    """The faces of the pinned font set (:data:`PACKAGED_FONTS`) that are installed.
+
+    Found through the installed distributions' file lists, not through any font folder. A
+    missing or incomplete package is logged as a warning naming the pip command that installs
+    it; with ``strict`` (or when none is installed at all) it is a :class:`ConfigError`.
+    """
+    faces, problems = _packaged()
+    if problems:
+        detail = "; ".join(f"{p.distribution} {why}" for p, why in problems)
+        fix = packaged_install_command(p for p, _ in problems)
+        if strict or not faces:
+            raise ConfigError(
+                f"the OCR renderer's font packages are missing ({detail}): install them with "
+                f"`pip install 'lstmzoo[ocr]'` or `{fix}`, or render with the machine's fonts "
+                "(font_source: system)"
+            )
+        log.warning(
+            "%d of %d font packages missing (%s); rendering without their families. Fix: %s",
+            len(problems),
+            len(PACKAGED_FONTS),
+            detail,
+            fix,
+        )
+    return list(faces)
+
+
 def font_families(fonts: Iterable[FontFile]) -> list[str]:
     """Sorted unique family names."""
     return sorted({f.family for f in fonts})
@@ -161,9 +328,14 @@ def _matches_any(font: FontFile, patterns: Iterable[str]) -> bool:
     return any(_matches(font, p) for p in patterns)
 
 
+def missing_glyphs(font: FontFile, chars: str) -> str:
+    """The characters of ``chars`` (spaces aside) that ``font`` cannot draw with a glyph of its
+    own: no glyph, an empty one, or the box of a missing glyph. ``""`` when it draws them all."""
+    return _missing_glyphs(font.path, chars)
+
+
 @functools.lru_cache(maxsize=4096)
-def _draws_all(path: str, chars: str) -> bool:
-    """Whether the font draws every char of ``chars`` with its own, non-empty glyph."""
+def _missing_glyphs(path: str, chars: str) -> str:
     from PIL import Image, ImageDraw
 
     font = _load_font(path, 24)
@@ -179,43 +351,89 @@ def _draws_all(path: str, chars: str) -> bool:
             return None
         return img.tobytes() + bytes(str(img.size), "ascii")
 
-    missing = {bitmap("\U000f0000"), bitmap("\ufffe")}  # private use / non-characters
-    for char in chars:
+    notdef = {bitmap("\U000f0000"), bitmap("\ufffe")}  # private use / non-characters
+    missing = []
+    for char in dict.fromkeys(chars):
         if char.isspace():
             continue
         glyph = bitmap(char)
-        if glyph is None or glyph in missing:
-            return False
-    return True
+        if glyph is None or glyph in notdef:
+            missing.append(char)
+    return "".join(missing)
+
+
+def _is_exact_name(pattern: str) -> bool:
+    return not _is_path_pattern(pattern) and not any(c in pattern for c in "*?[")
+
+
+def _candidates(
+    source: FontSource, include: Sequence[str] | None, font_dirs: Sequence[str | os.PathLike[str]]
+) -> list[FontFile]:
+    """The fonts a selection is made from (see the module docstring)."""
+    if source not in ("packaged", "system", "all"):
+        raise ConfigError(f"font source must be 'packaged', 'system' or 'all', got {source!r}")
+    fonts: list[FontFile] = []
+    if source in ("packaged", "all"):
+        fonts += packaged_fonts()
+    if font_dirs:
+        fonts += discover_fonts(font_dirs, system=False)
+    if source in ("system", "all"):
+        fonts += discover_fonts(system=True)
+    elif include is not None:
+        # a family named exactly (or a font file) that the packaged set lacks: the machine's
+        unmatched = [
+            p
+            for p in include
+            if (_is_exact_name(p) or _is_path_pattern(p)) and not any(_matches(f, p) for f in fonts)
+        ]
+        if unmatched:
+            extra = [f for f in discover_fonts(system=True) if _matches_any(f, unmatched)]
+            if extra:
+                log.info(
+                    "%s: not in the packaged font set, taken from this machine's fonts",
+                    ", ".join(font_families(extra)),
+                )
+            fonts += extra
+    unique: dict[tuple[str, str], FontFile] = {}
+    for font in fonts:
+        unique.setdefault((font.family, font.style), font)
+    return list(unique.values())
 
 
 def resolve_fonts(
     include: Sequence[str] | None = None,
     exclude: Sequence[str] = (),
     chars: str = "",
-    font_dirs: Iterable[str | os.PathLike[str]] = (),
+    font_dirs: Sequence[str | os.PathLike[str]] = (),
     what: str = "fonts",
+    source: FontSource = "packaged",
 ) -> list[FontFile]:
     """The usable fonts whose family matches ``include`` (``None``: all) and no ``exclude`` pattern.
 
-    Families in :data:`DEFAULT_EXCLUDE` are only used when an ``include`` pattern names them
-    explicitly (no wildcard needed to match). Fonts that cannot draw every character of
-    ``chars`` are dropped. When no font file exists at all and ``include`` is ``None``, Pillow's
-    built-in font is used (with a warning).
+    ``source`` says where fonts come from: ``"packaged"`` (the pinned set, the default),
+    ``"system"`` (this machine's font folders) or ``"all"``; font files and folders in
+    ``font_dirs`` are always added, and with ``"packaged"`` a family named exactly in
+    ``include`` that the pinned set lacks is looked for on the machine. Families in
+    :data:`DEFAULT_EXCLUDE` are only used when an ``include`` pattern names them explicitly (no
+    wildcard needed to match). Fonts that cannot draw every character of ``chars`` are left out
+    with a logged warning naming the characters. With ``"system"`` and no font file at all,
+    Pillow's built-in font is used (with a warning).
 
     Raises:
-        ConfigError: no usable font matches; the message lists the families available.
+        ConfigError: no usable font matches (the message lists the families available), or the
+            packaged fonts are not installed (the message gives the pip command).
     """
-    fonts = discover_fonts(font_dirs)
-    if not fonts and include is None:
+    fonts = _candidates(source, include, font_dirs)
+    if not fonts and include is None and source == "system":
         log.warning(
             "no font files found (looked in %s); rendering with Pillow's built-in font only. "
-            "Install fonts (e.g. the fonts-dejavu-core package) or pass font_dirs for variety.",
+            "Use the packaged fonts (pip install 'lstmzoo[ocr]', font_source: packaged) or pass "
+            "font_dirs for variety.",
             ", ".join(str(d) for d in system_font_dirs()) or "the system font folders",
         )
         return [FontFile(PILLOW_DEFAULT, "Regular", "")]
     chosen = []
-    for font in fonts:
+    for font in sorted(fonts):
         if include is not None and not _matches_any(font, include):
             continue
         if _matches_any(font, exclude):
@@ -225,15 +443,31 @@ def resolve_fonts(
         )
         if not named and _matches_any(font, DEFAULT_EXCLUDE):
             continue
-        if chars and not _draws_all(font.path, chars):
-            continue
+        if chars:
+            missing = _missing_glyphs(font.path, chars)
+            if missing:
+                _log_left_out(font, missing, what)
+                continue
         chosen.append(font)
     if not chosen:
         usable = [f for f in fonts if not _matches_any(f, DEFAULT_EXCLUDE)]
         raise ConfigError(
             f"no usable font for the {what} "
             f"(include={list(include) if include is not None else 'all'}, "
-            f"exclude={list(exclude)}); font families on this machine: "
-            f"{', '.join(font_families(usable)) or 'none'}. Install fonts or pass font_dirs."
+            f"exclude={list(exclude)}, font source {source!r}); font families available: "
+            f"{', '.join(font_families(usable)) or 'none'}. Name another family, install fonts "
+            "or pass font_dirs (font_source: system uses this machine's fonts)."
         )
     return chosen
+
+
+def _log_left_out(font: FontFile, missing: str, what: str) -> None:
+    """Warn that a font is left out of a selection, and why."""
+    shown = "".join(missing[:20]) + ("..." if len(missing) > 20 else "")
+    log.warning(
+        "font %s left out of the %s: it has no glyph of its own for %d character(s): %r",
+        font,
+        what,
+        len(missing),
+        shown,
+    )

@@ -41,6 +41,12 @@ def settings_key(dataset: SyntheticTextLines) -> str:
         "seed": dataset.seed,
         "fonts": [(f.family, f.style, os.path.basename(f.path)) for f in r.fonts],
         "size": [r.height, r.width, r.keep_ratio, list(r.font_size), r.augment],
+        "variation": [
+            r.invert_prob,
+            r.natural_width_prob,
+            r.resample_prob,
+            list(r.resample_height),
+        ],
         "source": [
             s.alphabet.chars,
             s.alphabet.case_fold,

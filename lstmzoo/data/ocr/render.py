@@ -6,8 +6,12 @@ are fixed, and a training set of any size costs no disk space.
 
 What varies per sample: the text (a word from a word list, a random string of the alphabet or a
 number; lower case, capitalized or upper case), the font (face and size), ink and paper gray
-levels (sometimes light text on a dark ground), stroke weight, position and margins, a slight
-rotation and shear, blur and pixel noise.
+levels (light text on a dark ground with probability ``invert_prob``), stroke weight, position
+and margins, a slight rotation and shear, the aspect ratio (stretched to the full width, or kept
+and padded with probability ``natural_width_prob``), the source resolution (resampled through a
+height of 20 to 80 pixels with probability ``resample_prob``), blur and pixel noise. Colour and
+palette images need no rendering of their own: every image is read as grayscale
+(:func:`~lstmzoo.data.ocr.images.to_grayscale`) and gray levels vary.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from torch.utils.data import Dataset
 
 from lstmzoo.data.ocr.fonts import FontFile, load_font
 from lstmzoo.data.ocr.images import to_tensor
+from lstmzoo.errors import DataError
 from lstmzoo.nn.ctc import Alphabet, ctc_min_steps
 
 __all__ = [
@@ -37,6 +42,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: The machine's word list, used only when asked for (``words_file="system"``).
 SYSTEM_WORDS = Path("/usr/share/dict/words")
 
 
@@ -45,17 +51,30 @@ def load_words(
 ) -> list[str]:
     """Words (one per line) whose normalized form fits ``alphabet`` and ``max_chars``.
 
-    ``words_file=None`` reads ``/usr/share/dict/words`` when the machine has it, else the
-    built-in list (:mod:`lstmzoo.data.ocr.wordlist`). Duplicates after normalization are dropped.
+    ``words_file=None`` takes the built-in list (:mod:`lstmzoo.data.ocr.wordlist`, the same on
+    every machine); ``"system"`` the machine's ``/usr/share/dict/words``; anything else is a
+    path. Duplicates after normalization are dropped.
+
+    Raises:
+        DataError: the file does not exist or cannot be read.
     """
-    if words_file is None and SYSTEM_WORDS.is_file():
-        words_file = SYSTEM_WORDS
     if words_file is None:
         from lstmzoo.data.ocr.wordlist import WORDS
 
         raw: Sequence[str] = WORDS
     else:
-        raw = Path(words_file).read_text(encoding="utf-8", errors="replace").split()
+        if str(words_file) == "system":
+            if not SYSTEM_WORDS.is_file():
+                raise DataError(
+                    f"words_file 'system': this machine has no {SYSTEM_WORDS} (Debian: apt-get "
+                    "install wamerican); leave words_file unset for the built-in list"
+                )
+            words_file = SYSTEM_WORDS
+        path = Path(words_file).expanduser()
+        try:
+            raw = path.read_text(encoding="utf-8", errors="replace").split()
+        except OSError as err:
+            raise DataError(f"cannot read the word list {path}: {err.strerror or err}") from None
     kept = dict.fromkeys(
         w for w in raw if 0 < len(w) <= max_chars and not alphabet.unknown_chars(w)
     )
@@ -143,7 +162,16 @@ class TextLineRenderer:
         font_size: range of font sizes in pixels before scaling to ``height``; varied sizes vary
             stroke thickness and anti-aliasing.
         augment: strength of the geometric and photometric variation, 0 (clean, centred black on
-            white) to 1 (the default) or more.
+            white) to 1 (the default) or more. With 0 the probabilities below do nothing.
+        invert_prob: probability of light text on a dark ground (scaled by ``augment`` up to 1).
+        natural_width_prob: probability that a sample keeps the text's aspect ratio and is
+            padded with the background to ``width`` (as an image read at its natural width,
+            ``read(resize="variable")``, shows it) instead of being stretched; texts wider
+            than ``width`` at that ratio are squeezed to fit.
+        resample_prob: probability of passing the line through a random source height drawn
+            from ``resample_height`` (keeping its aspect ratio) before the final resize, as a
+            low- or high-resolution scan would.
+        resample_height: ``(min, max)`` source heights in pixels.
     """
 
     def __init__(
@@ -154,6 +182,10 @@ class TextLineRenderer:
         keep_ratio: bool = False,
         font_size: Sequence[int] = (24, 44),
         augment: float = 1.0,
+        invert_prob: float = 0.2,
+        natural_width_prob: float = 0.25,
+        resample_prob: float = 0.25,
+        resample_height: Sequence[int] = (20, 80),
     ) -> None:
         if not fonts:
             raise ValueError("the renderer needs at least one font")
@@ -161,6 +193,21 @@ class TextLineRenderer:
             raise ValueError(f"font_size must be (min, max) with 6 <= min <= max, got {font_size}")
         if augment < 0:
             raise ValueError(f"augment must be >= 0, got {augment}")
+        for name, p in (
+            ("invert_prob", invert_prob),
+            ("natural_width_prob", natural_width_prob),
+            ("resample_prob", resample_prob),
+        ):
+            if not 0.0 <= p <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1], got {p}")
+        if len(resample_height) != 2 or not 4 <= resample_height[0] <= resample_height[1]:
+            raise ValueError(
+                f"resample_height must be (min, max) with 4 <= min <= max, got {resample_height}"
+            )
+        self.invert_prob = float(invert_prob)
+        self.natural_width_prob = float(natural_width_prob)
+        self.resample_prob = float(resample_prob)
+        self.resample_height = (int(resample_height[0]), int(resample_height[1]))
         self.fonts = list(fonts)
         self.height = height
         self.width = width
@@ -180,7 +227,7 @@ class TextLineRenderer:
         if a > 0:
             paper = rng.randint(150, 255)
             ink = rng.randint(0, max(0, paper - 100))
-            if rng.random() < 0.15 * min(a, 1.0):
+            if rng.random() < self.invert_prob * min(a, 1.0):
                 paper, ink = 255 - paper, 255 - ink
         else:
             paper, ink = 255, 0
@@ -214,7 +261,13 @@ class TextLineRenderer:
             round(box[3] + margin[3]),
         )
         line = canvas.crop(crop)  # out-of-canvas parts come out black: keep them inside
-        line = _resize(line, self.height, self.width, self.keep_ratio, paper)
+        keep_ratio = self.keep_ratio
+        if a > 0:
+            if rng.random() < self.natural_width_prob * min(a, 1.0):
+                keep_ratio = True
+            if rng.random() < self.resample_prob * min(a, 1.0):
+                line = _resample(line, rng.randint(*self.resample_height), rng)
+        line = _resize(line, self.height, self.width, keep_ratio, paper)
         if a > 0 and rng.random() < 0.35 * min(a, 1.0):
             line = line.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.1)))
         return line
@@ -255,6 +308,18 @@ def _affine(
     w, h = canvas.size
     new_box = (max(0.0, min(xs)), max(0.0, min(ys)), min(float(w), max(xs)), min(float(h), max(ys)))
     return out, new_box
+
+
+def _resample(line: Any, height: int, rng: random.Random) -> Any:
+    """``line`` scaled to ``height`` pixels (same aspect ratio) with a random filter."""
+    from PIL import Image
+
+    w, h = line.size
+    new_w = max(1, round(w * height / max(h, 1)))
+    resample = rng.choice(
+        (Image.Resampling.BILINEAR, Image.Resampling.BICUBIC, Image.Resampling.LANCZOS)
+    )
+    return line.resize((new_w, height), resample)
 
 
 def _resize(line: Any, height: int, width: int, keep_ratio: bool, fill: int) -> Any:
@@ -333,14 +398,16 @@ def save_sample(
 ) -> Path:
     """Render ``text`` to a PNG file (an example input for docs and smoke tests); returns the path.
 
-    ``font=None`` takes the first usable DejaVu Sans face (or any font the machine has).
+    ``font=None`` takes the first usable DejaVu Sans face of the packaged fonts (or any
+    usable font when it is missing).
     """
     from lstmzoo.data.ocr.fonts import resolve_fonts
+    from lstmzoo.errors import ConfigError
 
     if font is None:
         try:
             font = resolve_fonts(["DejaVu Sans"], chars=text)[0]
-        except Exception:
+        except ConfigError:
             font = resolve_fonts(None, chars=text)[0]
     renderer = TextLineRenderer([font], height, width, augment=augment)
     image = renderer.render(text, random.Random(seed), font=font)
@@ -362,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lstmzoo.data.ocr", description=main.__doc__)
     parser.add_argument("out", type=Path)
     parser.add_argument("--text", nargs="+", default=["lstmzoo"])
-    parser.add_argument("--font", default=None, help="font family (default: DejaVu Sans or any)")
+    parser.add_argument("--font", default=None, help="font family (default: DejaVu Sans)")
     parser.add_argument("--augment", type=float, default=0.0)
     parser.add_argument("--width", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
