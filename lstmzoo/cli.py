@@ -19,6 +19,7 @@ import copy
 import difflib
 import functools
 import logging
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -35,7 +36,7 @@ from lightning.pytorch.utilities.exceptions import SIGTERMException
 
 import lstmzoo.data  # noqa: F401 - makes the zoo's data modules resolvable by class name
 from lstmzoo.callbacks import JsonlPredictionWriter, ResumableCheckpoint
-from lstmzoo.errors import LstmzooError
+from lstmzoo.errors import ConfigError, LstmzooError
 from lstmzoo.registry import get_model_spec, list_models
 
 __all__ = ["SUBCOMMANDS", "LstmzooCLI", "main"]
@@ -117,6 +118,54 @@ def _rewrite_model_flags(argv: list[str]) -> list[str]:
     return out
 
 
+def _plain_config(cfg: Namespace) -> None:
+    """Restricted numbers (``PositiveInt`` ...) in the parsed config -> built-in ``int`` /
+    ``float``, so constructors store plain values and checkpoints stay ``weights_only``-safe."""
+    from lstmzoo.types import plain
+
+    for key, value in list(cfg.items()):
+        converted = plain(value)
+        if converted is not value:
+            cfg[key] = converted
+
+
+def _constructor_error_message(err: BaseException) -> str:
+    """``"<group>.init_args.<key>: <message>"`` for an error raised by a constructor.
+
+    The group (``model``, ``data``, ``trainer.callbacks``, ``trainer``) is the outermost
+    constructor in the traceback that belongs to one; the key is the first of that constructor's
+    arguments the message names (as a word), if any.
+    """
+    import inspect
+    import traceback
+
+    from lightning.pytorch.callbacks import Callback
+
+    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    groups = (
+        (pl.LightningModule, "model"),
+        (pl.LightningDataModule, "data"),
+        (Callback, "trainer.callbacks"),
+        (pl.Trainer, "trainer"),
+    )
+    for frame, _ in traceback.walk_tb(err.__traceback__):
+        owner = frame.f_locals.get("self") if frame.f_code.co_name == "__init__" else None
+        group = next((g for cls, g in groups if isinstance(owner, cls)), None)
+        if group is None:
+            continue
+        params = [p for p in inspect.signature(type(owner).__init__).parameters if p != "self"]
+        named = [(m.start(), p) for p in params if (m := re.search(rf"\b{p}\b", message))]
+        where = f"{group} ({type(owner).__name__})"
+        if named and group != "trainer":
+            where = f"{group}.init_args.{min(named)[1]}" if "." not in group else where
+            if group == "trainer.callbacks":
+                where = f"{group} ({type(owner).__name__}.{min(named)[1]})"
+        elif named:
+            where = f"trainer.{min(named)[1]}"
+        return f"{where}: {message}"
+    return message
+
+
 class LstmzooCLI(LightningCLI):
     """LightningCLI with the zoo's defaults.
 
@@ -161,8 +210,14 @@ class LstmzooCLI(LightningCLI):
         return self.config[self.subcommand] if self.subcommand else self.config
 
     def instantiate_classes(self) -> None:
-        self._link_data_to_model()
-        super().instantiate_classes()
+        _plain_config(self.config)
+        try:
+            self._link_data_to_model()
+            super().instantiate_classes()
+        except (ValueError, TypeError) as err:
+            if isinstance(err, LstmzooError) and not isinstance(err, ConfigError):
+                raise  # data and checkpoint errors already say where
+            raise ConfigError(_constructor_error_message(err)) from err
 
     def _link_data_to_model(self) -> None:
         cfg = self._active_config()
@@ -348,12 +403,15 @@ def _print_help() -> None:
 
 
 def _print_error(message: str, tip: str | None = None) -> None:
+    """One line on stderr: ``error: <message> (<tip>)``."""
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    console.print(f"[bold red]error:[/] {message}")
+    line = f"[bold red]error:[/] {escape(' '.join(message.split()))}"
     if tip:
-        console.print(f"[dim]{tip}[/]")
+        line += f" [dim]({escape(tip)})[/]"
+    console.print(line)
 
 
 def _clean_parser_message(message: str) -> str:
@@ -368,7 +426,18 @@ def _clean_parser_message(message: str) -> str:
     )
     lines = [ln.strip(" -") for ln in message.splitlines()]
     kept = [ln for ln in lines if ln and not ln.startswith(noise)]
-    return " ".join(dict.fromkeys(kept))
+    message = " ".join(dict.fromkeys(kept))
+    nested = re.match(
+        r'Parser key "([\w.]+)": Problem with given class_path \'([\w.]+)\': '
+        r'Parser key "([\w.]+)": (.*)',
+        message,
+        re.DOTALL,
+    )
+    if nested:  # an init argument of a model / data class: name the full key
+        group, class_path, key, rest = nested.groups()
+        name = class_path.rsplit(".", 1)[-1]
+        message = f"{group}.init_args.{key} ({name}): {rest.strip()}"
+    return message
 
 
 def main(argv: Sequence[str] | None = None) -> int:

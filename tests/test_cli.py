@@ -137,7 +137,7 @@ def test_registry_name_expansion_keeps_user_init_args():
                 "--model.init_args.hidden_size",
                 "big",
             ],
-            "Expected a <class 'int'>. Got value: big",
+            "model.init_args.hidden_size (SequenceModel): Not of type PositiveInt: invalid literal",
         ),
         (
             ["fit", "--model", "lstm", "--data", "AddingProblem", "--trainer.max_epocs", "3"],
@@ -171,6 +171,32 @@ def test_python_dash_m_help():
         [sys.executable, "-m", "lstmzoo", "--help"], capture_output=True, text=True
     )
     assert out.returncode == 0 and "fit" in out.stdout
+
+
+def test_top_level_help_lists_every_subcommand(capsys):
+    from lstmzoo.cli import SUBCOMMANDS
+
+    assert main(["--help"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for name, (description, _) in SUBCOMMANDS.items():
+        assert any(ln.split()[:1] == [name] and description.split()[0] in ln for ln in lines), name
+    assert {"fit", "validate", "test", "predict", "list", "export", "recipes"} <= set(SUBCOMMANDS)
+
+
+def test_unknown_subcommand_suggests_close_ones(capsys):
+    assert main(["fitt"]) == 2
+    assert "Did you mean: fit" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("flag", "name", "shown"),
+    [("--model.help", "lstm", "--model.hidden_size"), ("--data.help", "AddingProblem", "seq_len")],
+)
+def test_help_of_a_registry_or_class_name(capsys, flag, name, shown):
+    with pytest.raises(SystemExit) as exit_:
+        main(["fit", flag, name])
+    assert exit_.value.code == 0
+    assert shown in capsys.readouterr().out
 
 
 def test_model_loaded_outside_the_cli_keeps_heads():

@@ -126,6 +126,21 @@ class ZooModule(pl.LightningModule):
                 read_checkpoint(checkpoint_path)  # raises a CheckpointError naming the problem
             raise
 
+    def save_hyperparameters(self, *args: Any, **kwargs: Any) -> None:
+        """Lightning's ``save_hyperparameters``, then every value made a built-in type (a config
+        parser's ``PositiveInt`` becomes an ``int``), so checkpoints stay ``weights_only``-safe."""
+        from lstmzoo.types import plain
+
+        if "frame" not in kwargs:
+            import inspect
+
+            kwargs["frame"] = inspect.currentframe().f_back  # type: ignore[union-attr]
+        super().save_hyperparameters(*args, **kwargs)
+        for store in (self._hparams, getattr(self, "_hparams_initial", None)):
+            if store is not None:
+                for key in list(store):
+                    store[key] = plain(store[key])
+
     def configure_optimizers(self) -> Any:
         lr = float(self.hparams.get("lr", 1e-3))
         weight_decay = float(self.hparams.get("weight_decay", 0.0))

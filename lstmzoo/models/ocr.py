@@ -25,6 +25,15 @@ from lstmzoo.nn.ctc import (
     greedy_decode,
 )
 from lstmzoo.registry import register_model
+from lstmzoo.types import (
+    ClosedUnitInterval,
+    ImageWidth,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    Probability,
+)
 
 __all__ = ["CRNNOCR", "Reading"]
 
@@ -108,20 +117,20 @@ class CRNNOCR(ZooModule):
         self,
         alphabet: str = DEFAULT_ALPHABET,
         case_fold: bool = True,
-        image_width: int = 100,
+        image_width: ImageWidth = 100,
         keep_ratio: bool = False,
-        hidden_size: int = 256,
-        width_mult: float = 1.0,
+        hidden_size: PositiveInt = 256,
+        width_mult: PositiveFloat = 1.0,
         batch_norm: BatchNormWhere = "deep",
-        dropout: float = 0.0,
+        dropout: Probability = 0.0,
         decoder: Literal["greedy", "beam"] = "greedy",
-        beam_width: int = 10,
+        beam_width: PositiveInt = 10,
         case_sensitive_accuracy: bool = False,
-        lr: float = 1e-3,
-        weight_decay: float = 0.0,
+        lr: PositiveFloat = 1e-3,
+        weight_decay: NonNegativeFloat = 0.0,
         lr_schedule: Literal["constant", "cosine"] = "constant",
-        warmup_steps: int = 0,
-        min_lr_ratio: float = 0.01,
+        warmup_steps: NonNegativeInt = 0,
+        min_lr_ratio: ClosedUnitInterval = 0.01,
     ) -> None:
         super().__init__()
         if decoder not in ("greedy", "beam"):

@@ -28,6 +28,7 @@ from lstmzoo.models.sequence import HeadArg
 from lstmzoo.nn.encoders import CellType, EncoderOutput, RecurrentEncoder
 from lstmzoo.nn.heads import Head, build_head
 from lstmzoo.registry import register_model
+from lstmzoo.types import DecayFactor, NonNegativeFloat, PositiveFloat, PositiveInt, Probability
 
 __all__ = ["BiLSTMSentiment"]
 
@@ -109,26 +110,26 @@ class BiLSTMSentiment(ZooModule):
         self,
         vocab: Optional[list] = None,  # list[str]; unparametrised for fast config validation
         classes: Optional[list[str]] = None,
-        embedding_dim: int = 128,
-        hidden_size: int = 128,
-        num_layers: int = 1,
+        embedding_dim: PositiveInt = 128,
+        hidden_size: PositiveInt = 128,
+        num_layers: PositiveInt = 1,
         bidirectional: bool = True,
         cell: CellType = "lstm",
-        dropout: float = 0.0,
-        embedding_dropout: float = 0.0,
-        word_dropout: float = 0.0,
+        dropout: Probability = 0.0,
+        embedding_dropout: Probability = 0.0,
+        word_dropout: Probability = 0.0,
         head: HeadArg = None,
         pretrained_embeddings: Optional[str] = None,
         freeze_embeddings: bool = False,
         tokenizer: TokenizerKind = "word",
         lowercase: bool = True,
         token_pattern: Optional[str] = None,
-        max_length: Optional[int] = 256,
+        max_length: Optional[PositiveInt] = 256,
         pack: bool = True,
-        label_smoothing: float = 0.0,
-        lr: float = 1e-3,
-        weight_decay: float = 0.0,
-        lr_decay: float = 1.0,
+        label_smoothing: Probability = 0.0,
+        lr: PositiveFloat = 1e-3,
+        weight_decay: NonNegativeFloat = 0.0,
+        lr_decay: DecayFactor = 1.0,
     ) -> None:
         super().__init__()
         vocab = list(vocab) if vocab is not None else [PAD, UNK]

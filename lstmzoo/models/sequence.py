@@ -15,6 +15,7 @@ from lstmzoo.models.base import TopologyMismatchError, ZooModule
 from lstmzoo.nn.encoders import CellType, RecurrentEncoder
 from lstmzoo.nn.heads import Head, build_head
 from lstmzoo.registry import register_model
+from lstmzoo.types import NonNegativeFloat, PositiveFloat, PositiveInt, Probability
 
 __all__ = ["SequenceModel"]
 
@@ -91,19 +92,19 @@ class SequenceModel(ZooModule):
 
     def __init__(
         self,
-        input_size: int = 1,
-        output_size: int = 1,
+        input_size: PositiveInt = 1,
+        output_size: PositiveInt = 1,
         task: Literal["regression", "classification"] = "regression",
         cell: CellType = "lstm",
-        hidden_size: int = 64,
-        num_layers: int = 1,
+        hidden_size: PositiveInt = 64,
+        num_layers: PositiveInt = 1,
         bidirectional: bool = False,
-        dropout: float = 0.0,
+        dropout: Probability = 0.0,
         nonlinearity: Literal["tanh", "relu"] = "tanh",
         forget_bias: Optional[float] = None,
         head: HeadArg = None,
-        lr: float = 1e-3,
-        weight_decay: float = 0.0,
+        lr: PositiveFloat = 1e-3,
+        weight_decay: NonNegativeFloat = 0.0,
     ) -> None:
         super().__init__()
         if task not in ("regression", "classification"):
