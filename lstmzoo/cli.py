@@ -22,6 +22,7 @@ import logging
 import re
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,7 +30,7 @@ import lightning.pytorch as pl
 import yaml
 from jsonargparse import ArgumentError, ArgumentParser, Namespace, set_loader
 from jsonargparse._loaders_dumpers import get_loader_exceptions, loaders
-from lightning.pytorch.callbacks import RichModelSummary, RichProgressBar
+from lightning.pytorch.callbacks import Callback, RichModelSummary, RichProgressBar
 from lightning.pytorch.callbacks.progress.rich_progress import RichProgressBarTheme
 from lightning.pytorch.cli import LightningArgumentParser, LightningCLI
 from lightning.pytorch.utilities.exceptions import SIGTERMException
@@ -166,6 +167,38 @@ def _constructor_error_message(err: BaseException) -> str:
     return message
 
 
+class FitSummaryPrinter(Callback):
+    """Prints the end-of-fit summary (:mod:`lstmzoo.summary`) on rank 0: after a finished fit,
+    and after one stopped by Ctrl+C or SIGTERM (the checkpoint callbacks save ``last.ckpt``
+    after this callback's ``on_exception``; the summary names where it goes)."""
+
+    def __init__(self, command_args: Sequence[str]) -> None:
+        self.command_args = list(command_args)
+        self._started = time.monotonic()
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._started = time.monotonic()
+
+    def on_fit_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._print(trainer)
+
+    def on_exception(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, exception: BaseException
+    ) -> None:
+        if isinstance(exception, (KeyboardInterrupt, SIGTERMException)):
+            self._print(trainer, interrupted=True)
+
+    def _print(self, trainer: pl.Trainer, interrupted: bool = False) -> None:
+        if not trainer.is_global_zero or trainer.state.fn != "fit" or trainer.sanity_checking:
+            return
+        from rich.console import Console
+
+        from lstmzoo.summary import render_fit_summary, summarize_fit
+
+        summary = summarize_fit(trainer, time.monotonic() - self._started, interrupted)
+        render_fit_summary(summary, self.command_args, Console(highlight=False, soft_wrap=True))
+
+
 class LstmzooCLI(LightningCLI):
     """LightningCLI with the zoo's defaults.
 
@@ -178,7 +211,11 @@ class LstmzooCLI(LightningCLI):
       and the saved ``config.yaml`` overwritten on a rerun in the same folder.
     """
 
-    def __init__(self, args: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, args: Any = None, *, command_args: Sequence[str] | None = None, **kwargs: Any
+    ) -> None:
+        # the user's own arguments after the subcommand, for the end-of-fit `lstmzoo test` line
+        self._command_args = list(command_args) if command_args is not None else None
         kwargs.setdefault("model_class", pl.LightningModule)
         kwargs.setdefault("subclass_mode_model", True)
         kwargs.setdefault("datamodule_class", pl.LightningDataModule)
@@ -195,6 +232,8 @@ class LstmzooCLI(LightningCLI):
                 ResumableCheckpoint(),
             ],
         )
+        if self._command_args is not None:
+            defaults["callbacks"] = [*defaults["callbacks"], FitSummaryPrinter(self._command_args)]
         kwargs["trainer_defaults"] = defaults
         super().__init__(args=args, **kwargs)
 
@@ -211,6 +250,8 @@ class LstmzooCLI(LightningCLI):
 
     def instantiate_classes(self) -> None:
         _plain_config(self.config)
+        if self.subcommand == "fit":
+            self._one_run_folder()
         try:
             self._link_data_to_model()
             super().instantiate_classes()
@@ -218,6 +259,33 @@ class LstmzooCLI(LightningCLI):
             if isinstance(err, LstmzooError) and not isinstance(err, ConfigError):
                 raise  # data and checkpoint errors already say where
             raise ConfigError(_constructor_error_message(err)) from err
+
+    def _one_run_folder(self) -> None:
+        """Logs, saved config and every checkpoint of a fit share one folder.
+
+        The logger's ``version`` becomes ``""`` unless the config sets one, so the run folder is
+        ``<save_dir>/<name>/`` (``runs/lstm_adding/``) rather than ``.../version_N/``; then the
+        default checkpoint callback (``last.ckpt``) and any ``ModelCheckpoint`` of the config
+        without a ``dirpath`` (``best.ckpt``) both write to ``<run folder>/checkpoints/``, and
+        ``--ckpt_path last`` finds the previous run's state. With ``logger: true`` (the default)
+        the logger is a ``CSVLogger`` in ``<default_root_dir>/lightning_logs/``.
+        """
+        trainer = self._active_config().get("trainer")
+        if trainer is None:
+            return
+        logger = trainer.get("logger")
+        if logger is None or logger is True:
+            trainer["logger"] = Namespace(
+                class_path="lightning.pytorch.loggers.CSVLogger",
+                init_args=Namespace(
+                    save_dir=trainer.get("default_root_dir") or ".", name="lightning_logs"
+                ),
+            )
+            logger = trainer["logger"]
+        if isinstance(logger, Namespace) and isinstance(logger.get("init_args"), Namespace):
+            init_args = logger.init_args
+            if "version" not in init_args or init_args.get("version") is None:
+                init_args["version"] = ""
 
     def _link_data_to_model(self) -> None:
         cfg = self._active_config()
@@ -283,6 +351,8 @@ class LstmzooCLI(LightningCLI):
             dropped.add(RichModelSummary)
         if trainer_cfg.get("enable_checkpointing") is False:
             dropped.add(ResumableCheckpoint)
+        if self.subcommand != "fit":
+            dropped.add(FitSummaryPrinter)
         callbacks = self.trainer_defaults.get("callbacks", [])
         self.trainer_defaults["callbacks"] = [c for c in callbacks if type(c) not in dropped]
         return super().instantiate_trainer(**kwargs)
@@ -364,7 +434,7 @@ def _lightning_command(subcommand: str | None, argv: Sequence[str]) -> int:
     args = _rewrite_model_flags([subcommand, *argv] if subcommand else list(argv))
     sys.argv = [argv_before[0] if argv_before else "lstmzoo", *args]
     try:
-        LstmzooCLI()
+        LstmzooCLI(command_args=list(argv) if subcommand else None)
     finally:
         sys.argv = argv_before
     return 0
