@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.callbacks import BasePredictionWriter, ModelCheckpoint
+from lightning.pytorch.callbacks import BasePredictionWriter, Callback, ModelCheckpoint
 from lightning.pytorch.utilities.exceptions import SIGTERMException
 
-__all__ = ["JsonlPredictionWriter", "ResumableCheckpoint"]
+__all__ = ["JsonlPredictionWriter", "PrecisionCheck", "ResumableCheckpoint"]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,21 @@ class JsonlPredictionWriter(BasePredictionWriter):
             self._handle.close()
             self._handle = None
             log.info("wrote %d predictions to %s", self.count, os.fspath(self.path))
+
+
+class PrecisionCheck(Callback):
+    """Warns once, when ``fit`` starts, if the trainer's precision is emulated on its device
+    (``bf16-mixed`` on a CPU without AVX512-BF16/AMX, ``16-mixed`` on a CPU): the reason and
+    what to use instead (see :func:`lstmzoo.precision.precision_warning`)."""
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        from lightning.pytorch.utilities import rank_zero_warn
+
+        from lstmzoo.precision import precision_warning
+
+        message = precision_warning(str(trainer.precision), trainer.strategy.root_device.type)
+        if message:
+            rank_zero_warn(message, category=UserWarning)
 
 
 class ResumableCheckpoint(ModelCheckpoint):

@@ -36,7 +36,7 @@ from lightning.pytorch.cli import LightningArgumentParser, LightningCLI
 from lightning.pytorch.utilities.exceptions import SIGTERMException
 
 import lstmzoo.data  # noqa: F401 - makes the zoo's data modules resolvable by class name
-from lstmzoo.callbacks import JsonlPredictionWriter, ResumableCheckpoint
+from lstmzoo.callbacks import JsonlPredictionWriter, PrecisionCheck, ResumableCheckpoint
 from lstmzoo.errors import ConfigError, LstmzooError
 from lstmzoo.registry import get_model_spec, list_models
 
@@ -230,6 +230,7 @@ class LstmzooCLI(LightningCLI):
                 RichProgressBar(leave=True, theme=RichProgressBarTheme(metrics_format=".4g")),
                 RichModelSummary(max_depth=2),
                 ResumableCheckpoint(),
+                PrecisionCheck(),
             ],
         )
         if self._command_args is not None:
