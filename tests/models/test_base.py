@@ -139,3 +139,49 @@ def test_a_bad_batch_fails_before_the_forward_pass() -> None:
     model = SequenceModel(input_size=2, hidden_size=8)
     with pytest.raises(BatchFormatError, match=r"SequenceModel got a train batch of type int"):
         model.training_step(3, 0)
+
+
+class UserSineData(pl.LightningDataModule):
+    """A user's own data module: stock TensorDatasets, default collate, ``(x, y)`` batches."""
+
+    def __init__(self, samples: int = 32, steps: int = 6, batch_size: int = 8) -> None:
+        super().__init__()
+        self.samples, self.steps, self.batch_size = samples, steps, batch_size
+
+    def setup(self, stage: str) -> None:
+        g = torch.Generator().manual_seed(0)
+        x = torch.randn(self.samples, self.steps, 2, generator=g)
+        self.data = TensorDataset(x, x.sum(dim=(1, 2)).unsqueeze(-1))
+
+    def train_dataloader(self) -> DataLoader:
+        return DataLoader(self.data, batch_size=self.batch_size, shuffle=True)
+
+    def val_dataloader(self) -> DataLoader:
+        return DataLoader(self.data, batch_size=self.batch_size)
+
+
+@pytest.mark.parametrize("model", ["lstmzoo.models.SequenceModel", "SequenceModel"])
+def test_zoo_model_trains_in_a_users_own_lightning_cli(tmp_path, model) -> None:
+    from lightning.pytorch.cli import LightningCLI
+
+    args = [
+        "fit",
+        *("--model", model),
+        *("--model.init_args.input_size", "2", "--model.init_args.hidden_size", "8"),
+        *("--data.batch_size", "4"),
+        *("--trainer.max_steps", "3", "--trainer.default_root_dir", str(tmp_path)),
+        *("--trainer.logger", "false", "--trainer.enable_progress_bar", "false"),
+        *("--trainer.enable_model_summary", "false", "--trainer.accelerator", "cpu"),
+    ]
+    cli = LightningCLI(
+        SequenceModel,
+        UserSineData,
+        subclass_mode_model=True,
+        args=args,
+        save_config_kwargs={"overwrite": True},
+    )
+    assert cli.trainer.global_step == 3
+    assert type(cli.model.hparams["hidden_size"]) is int  # plain values: weights_only-safe
+    ckpt = next(tmp_path.rglob("*.ckpt"))
+    again = SequenceModel.load_from_checkpoint(ckpt)
+    assert again.encoder.hidden_size == 8
