@@ -3,7 +3,7 @@ building blocks of a future ``precision: auto``).
 
 On a CPU, ``bf16-mixed`` is only fast with native bfloat16 instructions (AVX512-BF16 or AMX-BF16);
 without them oneDNN emulates bfloat16 convolutions and matrix products, and recurrent layers fall
-back to float32 (the README's bench_precision row: ``crnn_ocr`` about 16x slower than
+back to float32 (the README's bench_precision row: ``crnn_ocr`` about 15x slower than
 float32 on an AVX2 CPU). ``16-mixed`` on a CPU is emulated the same way without AVX512-FP16 /
 AMX-FP16. Every function takes the CPU flags as an argument, so callers and tests can pass their
 own; ``None`` reads this machine's.
@@ -105,7 +105,7 @@ def precision_warning(
         f"precision {precision} on a CPU without native {kind} (torch capability {capability}; "
         f"none of {missing} in the CPU flags): {kind} convolutions and matrix products are "
         f"emulated and recurrent layers fall back to float32, so training is slower than "
-        f"float32, not faster (crnn_ocr ran about 16x slower in bf16 on such a CPU); {advice}"
+        f"float32, not faster (crnn_ocr trained about 15x slower in bf16 on an AVX2 CPU); {advice}"
     )
 
 
