@@ -138,4 +138,7 @@ def resolve_config_arg(value: str) -> str:
     """
     if Path(value).is_file() or any(c in value for c in "\n:{"):
         return value
-    return str(recipe_path(value))
+    try:
+        return str(recipe_path(value))
+    except UnknownRecipeError as err:
+        raise UnknownRecipeError(f"no config file {value!r} in {Path.cwd()}, and {err}") from None
