@@ -16,7 +16,7 @@ from setuptools.command.build_py import build_py
 CONFIGS = Path(__file__).resolve().parent / "configs"
 
 
-class build_py_with_recipes(build_py):  # noqa: N801 - setuptools command naming
+class BuildPyWithRecipes(build_py):
     """``build_py`` that also copies ``configs/**/*.yaml`` to ``<build>/lstmzoo/configs/``."""
 
     def run(self) -> None:
@@ -33,4 +33,4 @@ class build_py_with_recipes(build_py):  # noqa: N801 - setuptools command naming
             shutil.copyfile(source, dest)
 
 
-setup(cmdclass={"build_py": build_py_with_recipes})
+setup(cmdclass={"build_py": BuildPyWithRecipes})
