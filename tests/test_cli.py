@@ -204,3 +204,16 @@ def test_model_loaded_outside_the_cli_keeps_heads():
         input_size=2, head={"class_path": "ManyToOne", "init_args": {"pool": "mean"}}
     )
     assert model.hparams["head"]["init_args"]["pool"] == "mean"
+
+
+def test_progress_bar_shows_small_metrics_with_significant_digits(in_tmp):
+    from lightning.pytorch.callbacks import RichProgressBar
+
+    from lstmzoo.cli import LstmzooCLI
+
+    args = ["--model", "lstmzoo.models.SequenceModel", "--data", "AddingProblem"]
+    cli = LstmzooCLI(args=args, run=False)
+    bars = [c for c in cli.trainer.callbacks if isinstance(c, RichProgressBar)]
+    assert len(bars) == 1
+    fmt = bars[0].theme.metrics_format
+    assert f"{0.00031415:{fmt}}" == "0.0003142" and f"{0.1667:{fmt}}" == "0.1667"

@@ -115,7 +115,8 @@ def test_every_constructor_argument_rejects_values_outside_its_domain(in_tmp, ca
             "data.init_args.min_len: need 1 <= min_len <= max_len, got 9 and 3",
         ),
         (
-            ["--data", "AddingProblem", "--model.init_args.head", "many_to_many"],
+            ["--data", "AddingProblem", "--model.init_args.head", "many_to_many",
+             "--trainer.max_epochs", "1"],
             "ManyToMany",
         ),
     ],
