@@ -122,7 +122,7 @@ def _rewrite_model_flags(argv: list[str]) -> list[str]:
 def _plain_config(cfg: Namespace) -> None:
     """Restricted numbers (``PositiveInt`` ...) in the parsed config -> built-in ``int`` /
     ``float``, so constructors store plain values and checkpoints stay ``weights_only``-safe."""
-    from lstmzoo.types import plain
+    from lstmzoo.argtypes import plain
 
     for key, value in list(cfg.items()):
         converted = plain(value)

@@ -11,7 +11,7 @@ from torch import Tensor
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader, Dataset, Sampler
 
-from lstmzoo.types import NonNegativeInt, PositiveInt
+from lstmzoo.argtypes import NonNegativeInt, PositiveInt
 
 __all__ = ["EpochSampler", "ZooDataModule", "pad_collate"]
 

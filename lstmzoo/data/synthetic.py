@@ -17,8 +17,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from lstmzoo.argtypes import AtLeastTwo, NonNegativeInt, PositiveInt
 from lstmzoo.data.base import TensorDictDataset, ZooDataModule
-from lstmzoo.types import AtLeastTwo, NonNegativeInt, PositiveInt
 
 __all__ = ["AddingProblem", "DelayedCopy", "Waveform", "adding_problem", "delayed_copy", "waveform"]
 

@@ -10,9 +10,9 @@ from typing import Any, Literal
 import torch
 from torch import Tensor
 
+from lstmzoo.argtypes import NonNegativeInt, PositiveInt, Probability
 from lstmzoo.data.base import TensorDictDataset, ZooDataModule
 from lstmzoo.errors import DataError
-from lstmzoo.types import NonNegativeInt, PositiveInt, Probability
 
 __all__ = ["CSVSeries", "read_numeric_csv"]
 

@@ -129,7 +129,7 @@ class ZooModule(pl.LightningModule):
     def save_hyperparameters(self, *args: Any, **kwargs: Any) -> None:
         """Lightning's ``save_hyperparameters``, then every value made a built-in type (a config
         parser's ``PositiveInt`` becomes an ``int``), so checkpoints stay ``weights_only``-safe."""
-        from lstmzoo.types import plain
+        from lstmzoo.argtypes import plain
 
         if "frame" not in kwargs:
             import inspect

@@ -13,6 +13,15 @@ from torch import Tensor, nn
 from torchmetrics import MeanMetric, MetricCollection
 from torchmetrics.text import CharErrorRate
 
+from lstmzoo.argtypes import (
+    ClosedUnitInterval,
+    ImageWidth,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    Probability,
+)
 from lstmzoo.errors import ConfigError, DataError
 from lstmzoo.models.base import BatchFormatError, ZooModule
 from lstmzoo.nn.crnn import CRNN, BatchNormWhere, CRNNOutput, crnn_output_length
@@ -25,15 +34,6 @@ from lstmzoo.nn.ctc import (
     greedy_decode,
 )
 from lstmzoo.registry import register_model
-from lstmzoo.types import (
-    ClosedUnitInterval,
-    ImageWidth,
-    NonNegativeFloat,
-    NonNegativeInt,
-    PositiveFloat,
-    PositiveInt,
-    Probability,
-)
 
 __all__ = ["CRNNOCR", "Reading"]
 

@@ -19,6 +19,7 @@ from torchmetrics.classification import (
     MulticlassF1Score,
 )
 
+from lstmzoo.argtypes import DecayFactor, NonNegativeFloat, PositiveFloat, PositiveInt, Probability
 from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
 from lstmzoo.data.text.vectors import WordVectors, load_word_vectors
 from lstmzoo.data.text.vocab import PAD, PAD_ID, UNK, UNK_ID, Vocabulary
@@ -28,7 +29,6 @@ from lstmzoo.models.sequence import HeadArg
 from lstmzoo.nn.encoders import CellType, EncoderOutput, RecurrentEncoder
 from lstmzoo.nn.heads import Head, build_head
 from lstmzoo.registry import register_model
-from lstmzoo.types import DecayFactor, NonNegativeFloat, PositiveFloat, PositiveInt, Probability
 
 __all__ = ["BiLSTMSentiment"]
 

@@ -11,11 +11,11 @@ from torch import Tensor
 from torchmetrics import MeanAbsoluteError, MeanSquaredError, MetricCollection
 from torchmetrics.classification import MulticlassAccuracy
 
+from lstmzoo.argtypes import NonNegativeFloat, PositiveFloat, PositiveInt, Probability
 from lstmzoo.models.base import TopologyMismatchError, ZooModule
 from lstmzoo.nn.encoders import CellType, RecurrentEncoder
 from lstmzoo.nn.heads import Head, build_head
 from lstmzoo.registry import register_model
-from lstmzoo.types import NonNegativeFloat, PositiveFloat, PositiveInt, Probability
 
 __all__ = ["SequenceModel"]
 

@@ -11,6 +11,14 @@ from typing import Any, Literal, Optional
 import torch
 from torch.utils.data import DataLoader, Dataset, Sampler, Subset
 
+from lstmzoo.argtypes import (
+    ClosedUnitInterval,
+    ImageWidth,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveInt,
+    Probability,
+)
 from lstmzoo.data.base import ZooDataModule
 from lstmzoo.data.ocr.files import (
     IMAGE_SUFFIXES,
@@ -28,14 +36,6 @@ from lstmzoo.data.ocr.render import SyntheticTextLines, TextLineRenderer, TextSo
 from lstmzoo.errors import ConfigError, DataError
 from lstmzoo.nn.crnn import crnn_output_length
 from lstmzoo.nn.ctc import DEFAULT_ALPHABET, Alphabet
-from lstmzoo.types import (
-    ClosedUnitInterval,
-    ImageWidth,
-    NonNegativeFloat,
-    NonNegativeInt,
-    PositiveInt,
-    Probability,
-)
 
 __all__ = ["FreshSampler", "OCRDataModule"]
 

@@ -14,6 +14,7 @@ from torch import Tensor
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader, Dataset
 
+from lstmzoo.argtypes import NonNegativeInt, PositiveFloat, PositiveInt, Probability
 from lstmzoo.data.base import ZooDataModule
 from lstmzoo.data.text.readers import Example, Format, detect_format, read_examples, where
 from lstmzoo.data.text.sampler import BucketBatchSampler
@@ -21,7 +22,6 @@ from lstmzoo.data.text.snippets import fetch_movie_snippets
 from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
 from lstmzoo.data.text.vocab import PAD_ID, UNK_ID, Vocabulary
 from lstmzoo.errors import DataError
-from lstmzoo.types import NonNegativeInt, PositiveFloat, PositiveInt, Probability
 
 __all__ = ["EncodedTexts", "TextClassificationData", "encode_texts", "text_collate"]
 

@@ -9,10 +9,10 @@ import pytest
 import torch
 
 import lstmzoo.data as zoo_data
+from lstmzoo.argtypes import PositiveInt, Probability, plain
 from lstmzoo.cli import main
 from lstmzoo.models import BiLSTMSentiment, SequenceModel
 from lstmzoo.registry import get_model_spec, list_models
-from lstmzoo.types import PositiveInt, Probability, plain
 
 DATA_MODULES = [
     zoo_data.AddingProblem,
