@@ -100,12 +100,15 @@ class PrecisionCheck(Callback):
 class ResumableCheckpoint(ModelCheckpoint):
     """``ModelCheckpoint`` that makes ``--ckpt_path last`` resume any interrupted run.
 
-    * ``save_last=True`` by default, and no ``-v1`` suffixes: a new run in the same folder
-      overwrites ``last.ckpt`` (``enable_version_counter=False``), so ``last.ckpt`` is always
+    * ``save_last=True`` by default (a ``ModelCheckpoint`` with a ``monitor`` in the config
+      writes ``best.ckpt`` beside ``last.ckpt``);
+    * no ``-v1`` suffixes: a new run in the same folder overwrites ``last.ckpt`` (``enable_version_counter=False``), so ``last.ckpt`` is always
       the latest run's;
     * without an explicit ``dirpath`` checkpoints go to ``<save_dir>/<name>/checkpoints`` (the
       logger's folder without the version, or ``<default_root_dir>/checkpoints``), so a new run
-      of the same experiment finds the previous run's ``last.ckpt``;
+      of the same experiment finds the previous run's ``last.ckpt``; under ``lstmzoo fit`` that
+      is the run folder that also holds the logs and ``config.yaml`` (the CLI leaves the
+      logger's version empty);
     * when ``fit`` is interrupted by SIGTERM (e.g. a scheduler's pre-emption) or SIGINT (Ctrl+C),
       training stops at the next step boundary and ``last.ckpt`` is written with the state after
       the last completed step (a second Ctrl+C stops at once, without saving). Zoo data modules

@@ -180,7 +180,14 @@ class FitSummaryPrinter(Callback):
         self._started = time.monotonic()
 
     def on_fit_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        self._print(trainer)
+        self._finished = True
+
+    def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        # after the progress bar's teardown (it comes earlier in the callback list), so the
+        # table is printed below the bar, not inside its live display
+        if stage == "fit" and getattr(self, "_finished", False):
+            self._finished = False
+            self._print(trainer)
 
     def on_exception(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, exception: BaseException
@@ -189,7 +196,7 @@ class FitSummaryPrinter(Callback):
             self._print(trainer, interrupted=True)
 
     def _print(self, trainer: pl.Trainer, interrupted: bool = False) -> None:
-        if not trainer.is_global_zero or trainer.state.fn != "fit" or trainer.sanity_checking:
+        if not trainer.is_global_zero or trainer.sanity_checking:
             return
         from rich.console import Console
 
