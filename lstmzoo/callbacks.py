@@ -102,8 +102,8 @@ class ResumableCheckpoint(ModelCheckpoint):
 
     * ``save_last=True`` by default (a ``ModelCheckpoint`` with a ``monitor`` in the config
       writes ``best.ckpt`` beside ``last.ckpt``);
-    * no ``-v1`` suffixes: a new run in the same folder overwrites ``last.ckpt`` (``enable_version_counter=False``), so ``last.ckpt`` is always
-      the latest run's;
+    * no ``-v1`` suffixes: a new run in the same folder overwrites ``last.ckpt``
+      (``enable_version_counter=False``), so ``last.ckpt`` is always the latest run's;
     * without an explicit ``dirpath`` checkpoints go to ``<save_dir>/<name>/checkpoints`` (the
       logger's folder without the version, or ``<default_root_dir>/checkpoints``), so a new run
       of the same experiment finds the previous run's ``last.ckpt``; under ``lstmzoo fit`` that
