@@ -75,6 +75,9 @@ def test_stop_reasons_early_stopping_and_max_steps(in_tmp, capsys):
     assert "val/mse best" in out and "1 epochs" in out
     assert main(_fit_args("--trainer.max_steps", "2", "--trainer.max_epochs", "5")) == 0
     assert "max_steps reached (2)" in _one_line(capsys.readouterr().out)
+    limited = _fit_args("--trainer.max_time", "00:00:00:01", "--trainer.max_epochs", "100000")
+    assert main(limited) == 0
+    assert "stopped max_time reached" in _one_line(capsys.readouterr().out)
 
 
 def test_an_interrupted_fit_says_so_and_names_last_ckpt(in_tmp, capsys):
