@@ -23,6 +23,7 @@ import re
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -522,6 +523,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lstmzoo`` console script and ``python -m lstmzoo``."""
     args = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # Lightning's batch-size probe calls a torch pytree API that torch 2.13 deprecates: noise on
+    # every fit that the user can do nothing about
+    warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)` is deprecated")
     if not args or args[0] in ("-h", "--help", "help"):
         _print_help()
         return 0 if args else 2

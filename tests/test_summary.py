@@ -31,7 +31,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.replace("│", " ").split())
 
 
-def test_every_file_of_a_run_lands_in_one_folder(in_tmp, capsys):
+def test_every_file_of_a_run_lands_in_one_folder(in_tmp, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")  # rich's table width: no wrapped paths
     args = _fit_args("--trainer.default_root_dir", "r", "--trainer.callbacks+", BEST)
     assert main(args) == 0
     run = in_tmp / "r" / "lightning_logs"
@@ -48,7 +49,8 @@ def test_every_file_of_a_run_lands_in_one_folder(in_tmp, capsys):
     assert "--ckpt_path r/lightning_logs/checkpoints/best.ckpt" in out
 
 
-def test_the_printed_test_command_evaluates_the_best_checkpoint(in_tmp, capsys):
+def test_the_printed_test_command_evaluates_the_best_checkpoint(in_tmp, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
     assert main(_fit_args("--trainer.default_root_dir", "r", "--trainer.callbacks+", BEST)) == 0
     out = capsys.readouterr().out
     command = _one_line(out[out.index("lstmzoo test") :]).split(" └")[0].split("└")[0]
@@ -80,7 +82,9 @@ def test_stop_reasons_early_stopping_and_max_steps(in_tmp, capsys):
     assert "stopped max_time reached" in _one_line(capsys.readouterr().out)
 
 
-def test_an_interrupted_fit_says_so_and_names_last_ckpt(in_tmp, capsys):
+def test_an_interrupted_fit_says_so_and_names_last_ckpt(in_tmp, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+
     class Interrupt(pl.Callback):
         def on_train_batch_end(self, trainer, *args):
             trainer._signal_connector.received_sigterm = True  # what Ctrl+C and SIGTERM set
