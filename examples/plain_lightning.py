@@ -39,17 +39,13 @@ class NoisySineDataModule(pl.LightningDataModule):
         self.train = TensorDataset(x[:split], y[:split])
         self.val = TensorDataset(x[split:], y[split:])
 
-    @staticmethod
-    def _as_dict(items):
-        x, y = zip(*items)
-        # zoo models take dict batches: x (B, T, D), y, and lengths (None = all steps real)
-        return {"x": torch.stack(x), "y": torch.stack(y), "lengths": None}
-
+    # The default collate gives (x, y) batches, which zoo models take as they are (as well as
+    # (x, y, lengths) for padded sequences and dicts {"x", "y", "lengths"}).
     def train_dataloader(self) -> DataLoader:
-        return DataLoader(self.train, self.batch_size, shuffle=True, collate_fn=self._as_dict)
+        return DataLoader(self.train, self.batch_size, shuffle=True)
 
     def val_dataloader(self) -> DataLoader:
-        return DataLoader(self.val, self.batch_size, collate_fn=self._as_dict)
+        return DataLoader(self.val, self.batch_size)
 
 
 def main() -> None:

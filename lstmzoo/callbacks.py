@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import lightning.pytorch as pl
-from lightning.pytorch.callbacks import BasePredictionWriter, ModelCheckpoint
+from lightning.pytorch.callbacks import BasePredictionWriter, Callback, ModelCheckpoint
 from lightning.pytorch.utilities.exceptions import SIGTERMException
 
-__all__ = ["JsonlPredictionWriter", "ResumableCheckpoint"]
+__all__ = ["JsonlPredictionWriter", "PrecisionCheck", "ResumableCheckpoint"]
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +82,33 @@ class JsonlPredictionWriter(BasePredictionWriter):
             log.info("wrote %d predictions to %s", self.count, os.fspath(self.path))
 
 
+class PrecisionCheck(Callback):
+    """Warns once, when ``fit`` starts, if the trainer's precision is emulated on its device
+    (``bf16-mixed`` on a CPU without AVX512-BF16/AMX, ``16-mixed`` on a CPU): the reason and
+    what to use instead (see :func:`lstmzoo.precision.precision_warning`)."""
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        from lightning.pytorch.utilities import rank_zero_warn
+
+        from lstmzoo.precision import precision_warning
+
+        message = precision_warning(str(trainer.precision), trainer.strategy.root_device.type)
+        if message:
+            rank_zero_warn(message, category=UserWarning)
+
+
 class ResumableCheckpoint(ModelCheckpoint):
     """``ModelCheckpoint`` that makes ``--ckpt_path last`` resume any interrupted run.
 
-    * ``save_last=True`` by default, and no ``-v1`` suffixes: a new run in the same folder
-      overwrites ``last.ckpt`` (``enable_version_counter=False``), so ``last.ckpt`` is always
-      the latest run's;
+    * ``save_last=True`` by default (a ``ModelCheckpoint`` with a ``monitor`` in the config
+      writes ``best.ckpt`` beside ``last.ckpt``);
+    * no ``-v1`` suffixes: a new run in the same folder overwrites ``last.ckpt``
+      (``enable_version_counter=False``), so ``last.ckpt`` is always the latest run's;
     * without an explicit ``dirpath`` checkpoints go to ``<save_dir>/<name>/checkpoints`` (the
       logger's folder without the version, or ``<default_root_dir>/checkpoints``), so a new run
-      of the same experiment finds the previous run's ``last.ckpt``;
+      of the same experiment finds the previous run's ``last.ckpt``; under ``lstmzoo fit`` that
+      is the run folder that also holds the logs and ``config.yaml`` (the CLI leaves the
+      logger's version empty);
     * when ``fit`` is interrupted by SIGTERM (e.g. a scheduler's pre-emption) or SIGINT (Ctrl+C),
       training stops at the next step boundary and ``last.ckpt`` is written with the state after
       the last completed step (a second Ctrl+C stops at once, without saving). Zoo data modules

@@ -1,10 +1,13 @@
-"""The ``lstmzoo`` command: LightningCLI for fit / validate / test / predict, plus list and export.
+"""The ``lstmzoo`` command: LightningCLI for fit / validate / test / predict, plus list, export
+and recipes (:data:`SUBCOMMANDS` is the table; adding a subcommand is one entry).
 
-Registry names work wherever a model class path does::
+Registry names work wherever a model class path does, recipe names wherever a config file does::
 
+    lstmzoo fit -c lstm_adding                              # the shipped recipe, from anywhere
     lstmzoo fit -c configs/lstm_adding.yaml                 # model: lstm inside the file
     lstmzoo fit --model lstm --data AddingProblem --trainer.max_epochs 1
-    lstmzoo fit -c configs/lstm_adding.yaml -c configs/trainer/ddp_cpu.yaml
+    lstmzoo fit --model.help lstm                           # the model's options
+    lstmzoo fit -c lstm_adding -c trainer/ddp_cpu
 
 A registry name expands to ``{class_path: <class>, init_args: <registered defaults>}`` and further
 ``init_args`` from later files or flags are merged on top.
@@ -13,26 +16,32 @@ A registry name expands to ``{class_path: <class>, init_args: <registered defaul
 from __future__ import annotations
 
 import copy
+import difflib
+import functools
 import logging
+import re
 import signal
 import sys
-from collections.abc import Sequence
+import time
+import warnings
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import lightning.pytorch as pl
 import yaml
 from jsonargparse import ArgumentError, ArgumentParser, Namespace, set_loader
 from jsonargparse._loaders_dumpers import get_loader_exceptions, loaders
-from lightning.pytorch.callbacks import RichModelSummary, RichProgressBar
+from lightning.pytorch.callbacks import Callback, RichModelSummary, RichProgressBar
+from lightning.pytorch.callbacks.progress.rich_progress import RichProgressBarTheme
 from lightning.pytorch.cli import LightningArgumentParser, LightningCLI
 from lightning.pytorch.utilities.exceptions import SIGTERMException
 
 import lstmzoo.data  # noqa: F401 - makes the zoo's data modules resolvable by class name
-from lstmzoo.callbacks import JsonlPredictionWriter, ResumableCheckpoint
-from lstmzoo.errors import LstmzooError
+from lstmzoo.callbacks import JsonlPredictionWriter, PrecisionCheck, ResumableCheckpoint
+from lstmzoo.errors import ConfigError, LstmzooError
 from lstmzoo.registry import get_model_spec, list_models
 
-__all__ = ["LstmzooCLI", "main"]
+__all__ = ["SUBCOMMANDS", "LstmzooCLI", "main"]
 
 log = logging.getLogger(__name__)
 
@@ -77,20 +86,125 @@ def _load_config_value(value: str) -> Any:
 set_loader(_PARSER_MODE, _load_config_value, get_loader_exceptions("yaml"))
 
 
-def _rewrite_model_flags(argv: list[str]) -> list[str]:
-    """``--model lstm`` / ``--model=lstm`` on the command line -> the expanded mapping."""
-    out = list(argv)
-    for i, arg in enumerate(out):
-        if arg == "--model" and i + 1 < len(out):
-            value, index, prefix = out[i + 1], i + 1, ""
-        elif arg.startswith("--model="):
-            value, index, prefix = arg.split("=", 1)[1], i, "--model="
+def _flag_values(argv: list[str], flags: tuple[str, ...]) -> list[tuple[int, str, str]]:
+    """``(index, prefix, value)`` of every ``FLAG VALUE`` / ``FLAG=VALUE`` in ``argv``."""
+    found = []
+    for i, arg in enumerate(argv):
+        if arg in flags and i + 1 < len(argv):
+            found.append((i + 1, "", argv[i + 1]))
         else:
-            continue
+            for flag in flags:
+                if arg.startswith(flag + "="):
+                    found.append((i, flag + "=", arg.split("=", 1)[1]))
+    return found
+
+
+def _rewrite_model_flags(argv: list[str]) -> list[str]:
+    """Registry and recipe names on the command line -> what the parser reads.
+
+    ``--model lstm`` becomes the expanded mapping, ``--model.help lstm`` the class path, and
+    ``-c lstm_adding`` (a name that is not a file) the path of the shipped recipe.
+    """
+    from lstmzoo.recipes import resolve_config_arg
+
+    out = list(argv)
+    for index, prefix, value in _flag_values(out, ("--model",)):
         if value.isidentifier() and value.islower():
             expanded = expand_model_name(value)
             out[index] = prefix + yaml.safe_dump(expanded, default_flow_style=True).strip()
+    for index, prefix, value in _flag_values(out, ("--model.help",)):
+        if value.isidentifier() and value.islower():
+            out[index] = prefix + get_model_spec(value).class_path
+    for index, prefix, value in _flag_values(out, ("-c", "--config")):
+        out[index] = prefix + resolve_config_arg(value)
     return out
+
+
+def _plain_config(cfg: Namespace) -> None:
+    """Restricted numbers (``PositiveInt`` ...) in the parsed config -> built-in ``int`` /
+    ``float``, so constructors store plain values and checkpoints stay ``weights_only``-safe."""
+    from lstmzoo.argtypes import plain
+
+    for key, value in list(cfg.items()):
+        converted = plain(value)
+        if converted is not value:
+            cfg[key] = converted
+
+
+def _constructor_error_message(err: BaseException) -> str:
+    """``"<group>.init_args.<key>: <message>"`` for an error raised by a constructor.
+
+    The group (``model``, ``data``, ``trainer.callbacks``, ``trainer``) is the outermost
+    constructor in the traceback that belongs to one; the key is the first of that constructor's
+    arguments the message names (as a word), if any.
+    """
+    import inspect
+    import traceback
+
+    from lightning.pytorch.callbacks import Callback
+
+    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    groups = (
+        (pl.LightningModule, "model"),
+        (pl.LightningDataModule, "data"),
+        (Callback, "trainer.callbacks"),
+        (pl.Trainer, "trainer"),
+    )
+    for frame, _ in traceback.walk_tb(err.__traceback__):
+        owner = frame.f_locals.get("self") if frame.f_code.co_name == "__init__" else None
+        group = next((g for cls, g in groups if isinstance(owner, cls)), None)
+        if group is None:
+            continue
+        params = [p for p in inspect.signature(type(owner).__init__).parameters if p != "self"]
+        named = [(m.start(), p) for p in params if (m := re.search(rf"\b{p}\b", message))]
+        where = f"{group} ({type(owner).__name__})"
+        if named and group != "trainer":
+            where = f"{group}.init_args.{min(named)[1]}" if "." not in group else where
+            if group == "trainer.callbacks":
+                where = f"{group} ({type(owner).__name__}.{min(named)[1]})"
+        elif named:
+            where = f"trainer.{min(named)[1]}"
+        return f"{where}: {message}"
+    return message
+
+
+class FitSummaryPrinter(Callback):
+    """Prints the end-of-fit summary (:mod:`lstmzoo.summary`) on rank 0: after a finished fit,
+    and after one stopped by Ctrl+C or SIGTERM (the checkpoint callbacks save ``last.ckpt``
+    after this callback's ``on_exception``; the summary names where it goes)."""
+
+    def __init__(self, command_args: Sequence[str]) -> None:
+        self.command_args = list(command_args)
+        self._started = time.monotonic()
+
+    def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._started = time.monotonic()
+
+    def on_fit_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._finished = True
+
+    def teardown(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        # after the progress bar's teardown (it comes earlier in the callback list), so the
+        # table is printed below the bar, not inside its live display
+        if stage == "fit" and getattr(self, "_finished", False):
+            self._finished = False
+            self._print(trainer)
+
+    def on_exception(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, exception: BaseException
+    ) -> None:
+        if isinstance(exception, (KeyboardInterrupt, SIGTERMException)):
+            self._print(trainer, interrupted=True)
+
+    def _print(self, trainer: pl.Trainer, interrupted: bool = False) -> None:
+        if not trainer.is_global_zero or trainer.sanity_checking:
+            return
+        from rich.console import Console
+
+        from lstmzoo.summary import render_fit_summary, summarize_fit
+
+        summary = summarize_fit(trainer, time.monotonic() - self._started, interrupted)
+        render_fit_summary(summary, self.command_args, Console(highlight=False, soft_wrap=True))
 
 
 class LstmzooCLI(LightningCLI):
@@ -105,7 +219,11 @@ class LstmzooCLI(LightningCLI):
       and the saved ``config.yaml`` overwritten on a rerun in the same folder.
     """
 
-    def __init__(self, args: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, args: Any = None, *, command_args: Sequence[str] | None = None, **kwargs: Any
+    ) -> None:
+        # the user's own arguments after the subcommand, for the end-of-fit `lstmzoo test` line
+        self._command_args = list(command_args) if command_args is not None else None
         kwargs.setdefault("model_class", pl.LightningModule)
         kwargs.setdefault("subclass_mode_model", True)
         kwargs.setdefault("datamodule_class", pl.LightningDataModule)
@@ -116,11 +234,15 @@ class LstmzooCLI(LightningCLI):
         defaults.setdefault(
             "callbacks",
             [
-                RichProgressBar(leave=True),
+                # 4 significant digits: losses of 3e-4 stay readable (".3f" shows 0.000)
+                RichProgressBar(leave=True, theme=RichProgressBarTheme(metrics_format=".4g")),
                 RichModelSummary(max_depth=2),
                 ResumableCheckpoint(),
+                PrecisionCheck(),
             ],
         )
+        if self._command_args is not None:
+            defaults["callbacks"] = [*defaults["callbacks"], FitSummaryPrinter(self._command_args)]
         kwargs["trainer_defaults"] = defaults
         super().__init__(args=args, **kwargs)
 
@@ -136,8 +258,43 @@ class LstmzooCLI(LightningCLI):
         return self.config[self.subcommand] if self.subcommand else self.config
 
     def instantiate_classes(self) -> None:
-        self._link_data_to_model()
-        super().instantiate_classes()
+        _plain_config(self.config)
+        if self.subcommand == "fit":
+            self._one_run_folder()
+        try:
+            self._link_data_to_model()
+            super().instantiate_classes()
+        except (ValueError, TypeError) as err:
+            if isinstance(err, LstmzooError) and not isinstance(err, ConfigError):
+                raise  # data and checkpoint errors already say where
+            raise ConfigError(_constructor_error_message(err)) from err
+
+    def _one_run_folder(self) -> None:
+        """Logs, saved config and every checkpoint of a fit share one folder.
+
+        The logger's ``version`` becomes ``""`` unless the config sets one, so the run folder is
+        ``<save_dir>/<name>/`` (``runs/lstm_adding/``) rather than ``.../version_N/``; then the
+        default checkpoint callback (``last.ckpt``) and any ``ModelCheckpoint`` of the config
+        without a ``dirpath`` (``best.ckpt``) both write to ``<run folder>/checkpoints/``, and
+        ``--ckpt_path last`` finds the previous run's state. With ``logger: true`` (the default)
+        the logger is a ``CSVLogger`` in ``<default_root_dir>/lightning_logs/``.
+        """
+        trainer = self._active_config().get("trainer")
+        if trainer is None:
+            return
+        logger = trainer.get("logger")
+        if logger is None or logger is True:
+            trainer["logger"] = Namespace(
+                class_path="lightning.pytorch.loggers.CSVLogger",
+                init_args=Namespace(
+                    save_dir=trainer.get("default_root_dir") or ".", name="lightning_logs"
+                ),
+            )
+            logger = trainer["logger"]
+        if isinstance(logger, Namespace) and isinstance(logger.get("init_args"), Namespace):
+            init_args = logger.init_args
+            if "version" not in init_args or init_args.get("version") is None:
+                init_args["version"] = ""
 
     def _link_data_to_model(self) -> None:
         cfg = self._active_config()
@@ -203,6 +360,8 @@ class LstmzooCLI(LightningCLI):
             dropped.add(RichModelSummary)
         if trainer_cfg.get("enable_checkpointing") is False:
             dropped.add(ResumableCheckpoint)
+        if self.subcommand != "fit":
+            dropped.add(FitSummaryPrinter)
         callbacks = self.trainer_defaults.get("callbacks", [])
         self.trainer_defaults["callbacks"] = [c for c in callbacks if type(c) not in dropped]
         return super().instantiate_trainer(**kwargs)
@@ -218,7 +377,7 @@ def _list_command(argv: Sequence[str]) -> int:
     parser.add_argument("pattern", nargs="*", default=["*"], help="wildcard filters, e.g. 'lstm*'")
     opts = parser.parse_args(list(argv))
     table = Table(title="lstmzoo models")
-    for column in ("name", "task", "topology", "parameters", "config", "description"):
+    for column in ("name", "task", "topology", "parameters", "recipe", "description"):
         table.add_column(column, justify="right" if column == "parameters" else "left")
     for name in list_models(opts.pattern):
         spec = get_model_spec(name)
@@ -226,18 +385,112 @@ def _list_command(argv: Sequence[str]) -> int:
             params = f"{sum(p.numel() for p in spec.build().parameters()):,}"
         except Exception as err:  # a model that cannot build with defaults still gets listed
             params = f"n/a ({type(err).__name__})"
-        table.add_row(name, spec.task, spec.topology, params, spec.config or "", spec.description)
+        table.add_row(name, spec.task, spec.topology, params, spec.recipe or "", spec.description)
     Console().print(table)
     return 0
 
 
-def _print_error(message: str, tip: str | None = None) -> None:
+def _export_command(argv: Sequence[str]) -> int:
+    from lstmzoo.export import export_command
+
+    return export_command(argv)
+
+
+def _recipes_command(argv: Sequence[str]) -> int:
+    import argparse
+
     from rich.console import Console
+    from rich.table import Table
+
+    from lstmzoo import recipes
+
+    parser = argparse.ArgumentParser(
+        prog="lstmzoo recipes",
+        description="The shipped configs, usable by name: lstmzoo fit -c NAME [-c trainer/NAME].",
+    )
+    sub = parser.add_subparsers(dest="action")
+    show_list = sub.add_parser("list", help="list the recipes (the default)")
+    show_list.add_argument("prefix", nargs="?", default="", help="only names starting with this")
+    show = sub.add_parser("show", help="print a recipe")
+    show.add_argument("name")
+    path = sub.add_parser("path", help="print a recipe's file path")
+    path.add_argument("name")
+    copy_ = sub.add_parser("copy", help="copy a recipe to edit it")
+    copy_.add_argument("name")
+    copy_.add_argument("dest", nargs="?", default=".", help="folder or .yaml file (default: .)")
+    copy_.add_argument("--force", action="store_true", help="overwrite an existing file")
+    opts = parser.parse_args(list(argv))
+    console = Console(highlight=False, soft_wrap=True)
+    if opts.action == "show":
+        console.print(recipes.recipe_path(opts.name).read_text(encoding="utf-8"), markup=False)
+    elif opts.action == "path":
+        console.print(str(recipes.recipe_path(opts.name)), markup=False)
+    elif opts.action == "copy":
+        target = recipes.copy_recipe(opts.name, opts.dest, overwrite=opts.force)
+        console.print(f"wrote [bold]{target}[/]; run it with: lstmzoo fit -c {target}")
+    else:
+        table = Table(title=f"lstmzoo recipes ({recipes.recipes_root()})")
+        table.add_column("name")
+        table.add_column("description")
+        for name in recipes.list_recipes(getattr(opts, "prefix", "")):
+            table.add_row(name, recipes.recipe_description(name))
+        console.print(table)
+    return 0
+
+
+def _lightning_command(subcommand: str | None, argv: Sequence[str]) -> int:
+    argv_before = sys.argv
+    args = _rewrite_model_flags([subcommand, *argv] if subcommand else list(argv))
+    sys.argv = [argv_before[0] if argv_before else "lstmzoo", *args]
+    try:
+        LstmzooCLI(command_args=list(argv) if subcommand else None)
+    finally:
+        sys.argv = argv_before
+    return 0
+
+
+Handler = Callable[[Sequence[str]], int]
+
+#: ``name -> (one-line description, handler)``; a handler takes the arguments after the name.
+_fit, _validate, _test, _predict = (
+    functools.partial(_lightning_command, name) for name in ("fit", "validate", "test", "predict")
+)
+SUBCOMMANDS: dict[str, tuple[str, Handler]] = {
+    "fit": ("train a model: -c RECIPE|FILE, --model, --data, --trainer.*", _fit),
+    "validate": ("evaluate on the validation split (--ckpt_path)", _validate),
+    "test": ("evaluate on the test split (--ckpt_path)", _test),
+    "predict": ("write predictions as JSON lines (--ckpt_path, --predictions.output)", _predict),
+    "list": ("list the registered models [PATTERN ...]", _list_command),
+    "export": ("export a checkpoint to ONNX or TorchScript", _export_command),
+    "recipes": ("list the shipped recipes; show / path / copy NAME [DEST]", _recipes_command),
+}
+
+
+def _print_help() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(
+        "usage: lstmzoo SUBCOMMAND \\[options]   (lstmzoo SUBCOMMAND --help for its options)"
+    )
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    for name, (description, _) in SUBCOMMANDS.items():
+        table.add_row(f"[bold]{name}[/]", description)
+    console.print(table)
+    console.print("examples: lstmzoo fit -c lstm_adding   lstmzoo recipes   lstmzoo list 'lstm*'")
+
+
+def _print_error(message: str, tip: str | None = None) -> None:
+    """One line on stderr: ``error: <message> (<tip>)``."""
+    from rich.console import Console
+    from rich.markup import escape
 
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    console.print(f"[bold red]error:[/] {message}")
+    line = f"[bold red]error:[/] {escape(' '.join(message.split()))}"
     if tip:
-        console.print(f"[dim]{tip}[/]")
+        line += f" [dim]({escape(tip)})[/]"
+    console.print(line)
 
 
 def _clean_parser_message(message: str) -> str:
@@ -252,26 +505,39 @@ def _clean_parser_message(message: str) -> str:
     )
     lines = [ln.strip(" -") for ln in message.splitlines()]
     kept = [ln for ln in lines if ln and not ln.startswith(noise)]
-    return " ".join(dict.fromkeys(kept))
+    message = " ".join(dict.fromkeys(kept))
+    nested = re.match(
+        r'Parser key "([\w.]+)": Problem with given class_path \'([\w.]+)\': '
+        r'Parser key "([\w.]+)": (.*)',
+        message,
+        re.DOTALL,
+    )
+    if nested:  # an init argument of a model / data class: name the full key
+        group, class_path, key, rest = nested.groups()
+        name = class_path.rsplit(".", 1)[-1]
+        message = f"{group}.init_args.{key} ({name}): {rest.strip()}"
+    return message
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lstmzoo`` console script and ``python -m lstmzoo``."""
     args = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # Lightning's batch-size probe calls a torch pytree API that torch 2.13 deprecates: noise on
+    # every fit that the user can do nothing about
+    warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)` is deprecated")
+    if not args or args[0] in ("-h", "--help", "help"):
+        _print_help()
+        return 0 if args else 2
     try:
-        if args and args[0] == "list":
-            return _list_command(args[1:])
-        if args and args[0] == "export":
-            from lstmzoo.export import export_command
-
-            return export_command(args[1:])
-        argv_before = sys.argv
-        sys.argv = [argv_before[0] if argv_before else "lstmzoo", *_rewrite_model_flags(args)]
-        try:
-            LstmzooCLI()
-        finally:
-            sys.argv = argv_before
+        if args[0] in SUBCOMMANDS:
+            return SUBCOMMANDS[args[0]][1](args[1:])
+        if not args[0].startswith("-"):
+            close = difflib.get_close_matches(args[0], list(SUBCOMMANDS), n=2)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            _print_error(f"unknown subcommand {args[0]!r}.{hint}", tip="run `lstmzoo --help`")
+            return 2
+        return _lightning_command(None, args)  # options before the subcommand: LightningCLI's
     except ArgumentError as err:
         _print_error(
             _clean_parser_message(str(err)), tip="run `lstmzoo <subcommand> --help` for the options"

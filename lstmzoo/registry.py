@@ -53,6 +53,24 @@ class ModelSpec:
     description: str = ""
 
     @property
+    def recipe(self) -> str | None:
+        """The recipe name of :attr:`config` (``"configs/lstm_adding.yaml"`` -> ``"lstm_adding"``),
+        usable as ``lstmzoo fit -c NAME`` from anywhere."""
+        if not self.config:
+            return None
+        name = self.config.replace("\\", "/").removeprefix("configs/")
+        return name.removesuffix(".yaml").removesuffix(".yml")
+
+    def config_path(self) -> Any:
+        """The :class:`~pathlib.Path` of the registered config: the installed or repository
+        recipe; ``None`` without one. Raises ``ConfigError`` if the recipe is not shipped."""
+        if not self.config:
+            return None
+        from lstmzoo.recipes import recipe_path
+
+        return recipe_path(self.config)
+
+    @property
     def class_path(self) -> str:
         """Import path of the LightningModule class."""
         return f"{self.cls.__module__}.{self.cls.__qualname__}"

@@ -137,7 +137,7 @@ def test_registry_name_expansion_keeps_user_init_args():
                 "--model.init_args.hidden_size",
                 "big",
             ],
-            "Expected a <class 'int'>. Got value: big",
+            "model.init_args.hidden_size (SequenceModel): Not of type PositiveInt: invalid literal",
         ),
         (
             ["fit", "--model", "lstm", "--data", "AddingProblem", "--trainer.max_epocs", "3"],
@@ -173,8 +173,47 @@ def test_python_dash_m_help():
     assert out.returncode == 0 and "fit" in out.stdout
 
 
+def test_top_level_help_lists_every_subcommand(capsys):
+    from lstmzoo.cli import SUBCOMMANDS
+
+    assert main(["--help"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for name, (description, _) in SUBCOMMANDS.items():
+        assert any(ln.split()[:1] == [name] and description.split()[0] in ln for ln in lines), name
+    assert {"fit", "validate", "test", "predict", "list", "export", "recipes"} <= set(SUBCOMMANDS)
+
+
+def test_unknown_subcommand_suggests_close_ones(capsys):
+    assert main(["fitt"]) == 2
+    assert "Did you mean: fit" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("flag", "name", "shown"),
+    [("--model.help", "lstm", "--model.hidden_size"), ("--data.help", "AddingProblem", "seq_len")],
+)
+def test_help_of_a_registry_or_class_name(capsys, flag, name, shown):
+    with pytest.raises(SystemExit) as exit_:
+        main(["fit", flag, name])
+    assert exit_.value.code == 0
+    assert shown in capsys.readouterr().out
+
+
 def test_model_loaded_outside_the_cli_keeps_heads():
     model = SequenceModel(
         input_size=2, head={"class_path": "ManyToOne", "init_args": {"pool": "mean"}}
     )
     assert model.hparams["head"]["init_args"]["pool"] == "mean"
+
+
+def test_progress_bar_shows_small_metrics_with_significant_digits(in_tmp):
+    from lightning.pytorch.callbacks import RichProgressBar
+
+    from lstmzoo.cli import LstmzooCLI
+
+    args = ["--model", "lstmzoo.models.SequenceModel", "--data", "AddingProblem"]
+    cli = LstmzooCLI(args=args, run=False)
+    bars = [c for c in cli.trainer.callbacks if isinstance(c, RichProgressBar)]
+    assert len(bars) == 1
+    fmt = bars[0].theme.metrics_format
+    assert f"{0.00031415:{fmt}}" == "0.0003142" and f"{0.1667:{fmt}}" == "0.1667"

@@ -27,7 +27,7 @@ def _final_val_mse(tmp_path, name, extra):
     )
     proc = run_lstmzoo([*COMMON, "--trainer.logger", logger, *extra], tmp_path, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    rows = list(csv.DictReader((tmp_path / name / "version_0" / "metrics.csv").open()))
+    rows = list(csv.DictReader((tmp_path / name / "metrics.csv").open()))
     return [float(r["val/mse"]) for r in rows if r.get("val/mse")][-1]
 
 

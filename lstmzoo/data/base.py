@@ -11,6 +11,8 @@ from torch import Tensor
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader, Dataset, Sampler
 
+from lstmzoo.argtypes import NonNegativeInt, PositiveInt
+
 __all__ = ["EpochSampler", "ZooDataModule", "pad_collate"]
 
 
@@ -92,7 +94,9 @@ class ZooDataModule(pl.LightningDataModule):
     input_kind: str = "sequence"
     target_kind: str = "vector"
 
-    def __init__(self, batch_size: int = 32, num_workers: int = 0, seed: int = 0) -> None:
+    def __init__(
+        self, batch_size: PositiveInt = 32, num_workers: NonNegativeInt = 0, seed: int = 0
+    ) -> None:
         super().__init__()
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")

@@ -17,6 +17,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from lstmzoo.argtypes import AtLeastTwo, NonNegativeInt, PositiveInt
 from lstmzoo.data.base import TensorDictDataset, ZooDataModule
 
 __all__ = ["AddingProblem", "DelayedCopy", "Waveform", "adding_problem", "delayed_copy", "waveform"]
@@ -88,11 +89,11 @@ def waveform(n: int, steps: int, seed: int) -> tuple[Tensor, Tensor]:
 class _GeneratedDataModule(ZooDataModule):
     def __init__(
         self,
-        num_train: int,
-        num_val: int,
-        num_test: int,
-        batch_size: int,
-        num_workers: int,
+        num_train: PositiveInt,
+        num_val: PositiveInt,
+        num_test: PositiveInt,
+        batch_size: PositiveInt,
+        num_workers: NonNegativeInt,
         seed: int,
     ) -> None:
         super().__init__(batch_size, num_workers, seed)
@@ -126,12 +127,12 @@ class AddingProblem(_GeneratedDataModule):
 
     def __init__(
         self,
-        seq_len: int = 100,
-        num_train: int = 10_000,
-        num_val: int = 1_000,
-        num_test: int = 1_000,
-        batch_size: int = 64,
-        num_workers: int = 0,
+        seq_len: AtLeastTwo = 100,
+        num_train: PositiveInt = 10_000,
+        num_val: PositiveInt = 1_000,
+        num_test: PositiveInt = 1_000,
+        batch_size: PositiveInt = 64,
+        num_workers: NonNegativeInt = 0,
         seed: int = 0,
     ) -> None:
         super().__init__(num_train, num_val, num_test, batch_size, num_workers, seed)
@@ -158,20 +159,22 @@ class DelayedCopy(_GeneratedDataModule):
 
     def __init__(
         self,
-        num_symbols: int = 8,
-        delay: int = 10,
-        min_len: int = 20,
-        max_len: int = 40,
-        num_train: int = 8_000,
-        num_val: int = 1_000,
-        num_test: int = 1_000,
-        batch_size: int = 64,
-        num_workers: int = 0,
+        num_symbols: AtLeastTwo = 8,
+        delay: NonNegativeInt = 10,
+        min_len: PositiveInt = 20,
+        max_len: PositiveInt = 40,
+        num_train: PositiveInt = 8_000,
+        num_val: PositiveInt = 1_000,
+        num_test: PositiveInt = 1_000,
+        batch_size: PositiveInt = 64,
+        num_workers: NonNegativeInt = 0,
         seed: int = 0,
     ) -> None:
         super().__init__(num_train, num_val, num_test, batch_size, num_workers, seed)
         if num_symbols < 2 or delay < 0:
             raise ValueError(f"need num_symbols >= 2 and delay >= 0, got {num_symbols}, {delay}")
+        if not 1 <= min_len <= max_len:
+            raise ValueError(f"need 1 <= min_len <= max_len, got {min_len} and {max_len}")
         self.num_symbols = num_symbols
         self.delay = delay
         self.min_len = min_len
@@ -199,12 +202,12 @@ class Waveform(_GeneratedDataModule):
 
     def __init__(
         self,
-        steps: int = 32,
-        num_train: int = 8_000,
-        num_val: int = 1_000,
-        num_test: int = 1_000,
-        batch_size: int = 64,
-        num_workers: int = 0,
+        steps: PositiveInt = 32,
+        num_train: PositiveInt = 8_000,
+        num_val: PositiveInt = 1_000,
+        num_test: PositiveInt = 1_000,
+        batch_size: PositiveInt = 64,
+        num_workers: NonNegativeInt = 0,
         seed: int = 0,
     ) -> None:
         super().__init__(num_train, num_val, num_test, batch_size, num_workers, seed)

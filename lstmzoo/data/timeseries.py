@@ -10,6 +10,7 @@ from typing import Any, Literal
 import torch
 from torch import Tensor
 
+from lstmzoo.argtypes import NonNegativeInt, PositiveInt, Probability
 from lstmzoo.data.base import TensorDictDataset, ZooDataModule
 from lstmzoo.errors import DataError
 
@@ -95,14 +96,14 @@ class CSVSeries(ZooDataModule):
         path: str,
         target: str,
         features: list[str] | None = None,
-        window: int = 24,
-        horizon: int = 1,
+        window: PositiveInt = 24,
+        horizon: PositiveInt = 1,
         mode: Literal["next_value", "sequence"] = "next_value",
-        val_fraction: float = 0.15,
-        test_fraction: float = 0.15,
+        val_fraction: Probability = 0.15,
+        test_fraction: Probability = 0.15,
         normalize: bool = False,
-        batch_size: int = 32,
-        num_workers: int = 0,
+        batch_size: PositiveInt = 32,
+        num_workers: NonNegativeInt = 0,
         seed: int = 0,
     ) -> None:
         super().__init__(batch_size, num_workers, seed)

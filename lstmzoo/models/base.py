@@ -4,20 +4,87 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import lightning.pytorch as pl
 import torch
 
-from lstmzoo.errors import ConfigError
+from lstmzoo.errors import ConfigError, DataError
 
-__all__ = ["TopologyMismatchError", "ZooModule"]
+__all__ = ["BatchFormatError", "TopologyMismatchError", "ZooModule", "as_batch_dict"]
 
 log = logging.getLogger(__name__)
 
 
 class TopologyMismatchError(ConfigError):
     """The model's I/O topology cannot be fed by the data module (raised before training)."""
+
+
+class BatchFormatError(DataError, TypeError):
+    """A batch that is neither a dict nor one of the accepted tuple forms."""
+
+
+def as_batch_dict(
+    batch: Any,
+    keys: tuple[str, str, str] = ("x", "y", "lengths"),
+    *,
+    stage: str = "train",
+    owner: str = "the model",
+) -> dict[str, Any]:
+    """One batch in the zoo's dict form, whatever form the data loader gave it.
+
+    Accepted forms (``keys`` names the three positions; ``("x", "y", "lengths")`` by default):
+
+    * a mapping with at least ``keys[0]`` (returned as a new ``dict``, other keys kept);
+    * a tuple or list ``(x, y)`` or ``(x, y, lengths)``: what a ``TensorDataset`` with the default
+      collate gives; ``lengths: (B,)`` or ``None``;
+    * for ``stage="predict"`` also a bare ``x`` tensor and a one-element ``(x,)``.
+
+    Training, validation and test batches must carry the target ``keys[1]``.
+
+    Raises:
+        BatchFormatError: any other form; the message lists the accepted ones.
+    """
+    x_key, y_key, len_key = keys
+    predict = stage == "predict"
+    forms = f"a dict {{'{x_key}', '{y_key}', '{len_key}'}}, a tuple/list ({x_key}, {y_key}) or "
+    forms += f"({x_key}, {y_key}, {len_key})"
+    if predict:
+        forms += f", a bare {x_key} tensor or ({x_key},)"
+
+    def fail(what: str) -> BatchFormatError:
+        return BatchFormatError(f"{owner} got a {stage} batch {what}; accepted forms: {forms}")
+
+    if isinstance(batch, Mapping):
+        if x_key not in batch:
+            raise fail(f"without the key {x_key!r} (keys: {sorted(map(str, batch))})")
+        out = dict(batch)
+    elif isinstance(batch, torch.Tensor):
+        if not predict:
+            raise fail(f"that is a bare tensor of shape {tuple(batch.shape)} (no target)")
+        out = {x_key: batch, y_key: None, len_key: None}
+    elif isinstance(batch, (tuple, list)) and not isinstance(batch, str):
+        lowest = 1 if predict else 2
+        if not lowest <= len(batch) <= 3:
+            raise fail(f"of {len(batch)} elements")
+        out = dict(zip(keys, [*batch, None, None]))  # missing positions are None
+    else:
+        raise fail(f"of type {type(batch).__name__}")
+    if not isinstance(out[x_key], torch.Tensor):
+        raise fail(f"whose {x_key!r} is a {type(out[x_key]).__name__}, not a tensor")
+    if not predict and out.get(y_key) is None:
+        raise fail(f"without a target {y_key!r}")
+    lengths = out.get(len_key)
+    if lengths is not None:
+        if not isinstance(lengths, torch.Tensor) or lengths.dim() != 1:
+            got = tuple(lengths.shape) if isinstance(lengths, torch.Tensor) else type(lengths)
+            raise fail(f"whose {len_key!r} is {got}, not a (B,) tensor")
+        if lengths.shape[0] != out[x_key].shape[0]:
+            raise fail(
+                f"with {lengths.shape[0]} {len_key} for {out[x_key].shape[0]} samples in {x_key!r}"
+            )
+    return out
 
 
 class ZooModule(pl.LightningModule):
@@ -40,6 +107,12 @@ class ZooModule(pl.LightningModule):
     input_kind: str = "sequence"
     #: ``"sequence"`` or ``"vector"``: what it predicts per sample (set by subclasses).
     target_kind: str = "vector"
+    #: dict keys of the positions of a tuple batch: ``(x, y)`` or ``(x, y, lengths)``.
+    batch_keys: tuple[str, str, str] = ("x", "y", "lengths")
+
+    def as_batch(self, batch: Any, stage: str = "train") -> dict[str, Any]:
+        """``batch`` in this model's dict form (see :func:`as_batch_dict` for the forms)."""
+        return as_batch_dict(batch, self.batch_keys, stage=stage, owner=type(self).__name__)
 
     @classmethod
     def load_from_checkpoint(cls, checkpoint_path: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
@@ -52,6 +125,21 @@ class ZooModule(pl.LightningModule):
 
                 read_checkpoint(checkpoint_path)  # raises a CheckpointError naming the problem
             raise
+
+    def save_hyperparameters(self, *args: Any, **kwargs: Any) -> None:
+        """Lightning's ``save_hyperparameters``, then every value made a built-in type (a config
+        parser's ``PositiveInt`` becomes an ``int``), so checkpoints stay ``weights_only``-safe."""
+        from lstmzoo.argtypes import plain
+
+        if "frame" not in kwargs:
+            import inspect
+
+            kwargs["frame"] = inspect.currentframe().f_back  # type: ignore[union-attr]
+        super().save_hyperparameters(*args, **kwargs)
+        for store in (self._hparams, getattr(self, "_hparams_initial", None)):
+            if store is not None:
+                for key in list(store):
+                    store[key] = plain(store[key])
 
     def configure_optimizers(self) -> Any:
         lr = float(self.hparams.get("lr", 1e-3))

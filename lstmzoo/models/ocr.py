@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal, NamedTuple, Optional, Union
 
 import torch
@@ -13,8 +13,17 @@ from torch import Tensor, nn
 from torchmetrics import MeanMetric, MetricCollection
 from torchmetrics.text import CharErrorRate
 
+from lstmzoo.argtypes import (
+    ClosedUnitInterval,
+    ImageWidth,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    Probability,
+)
 from lstmzoo.errors import ConfigError, DataError
-from lstmzoo.models.base import ZooModule
+from lstmzoo.models.base import BatchFormatError, ZooModule
 from lstmzoo.nn.crnn import CRNN, BatchNormWhere, CRNNOutput, crnn_output_length
 from lstmzoo.nn.ctc import (
     DEFAULT_ALPHABET,
@@ -70,9 +79,11 @@ class CRNNOCR(ZooModule):
 
     ``batch = {"x": (B, 1, 32, W), "widths": (B,), "text": [label, ...], "name": [...],
     "error": [...]}``
-    as built by :class:`~lstmzoo.data.ocr.OCRDataModule`. The loss is
-    ``nn.CTCLoss(blank=0, zero_infinity=True)`` on float32 log-probabilities, also under mixed
-    precision (autocast is switched off around ``log_softmax`` and the loss).
+    as built by :class:`~lstmzoo.data.ocr.OCRDataModule`, or the tuple ``(x, labels)`` /
+    ``(x, labels, widths)`` where ``labels`` is a list of strings or a ``(B, S)`` integer tensor
+    of class indices (``alphabet[i]`` = ``i + 1``, 0 = padding); predict also takes a bare ``x``.
+    The loss is ``nn.CTCLoss(blank=0, zero_infinity=True)`` on float32 log-probabilities, also
+    under mixed precision (autocast is switched off around ``log_softmax`` and the loss).
 
     Args:
         alphabet: the characters (the blank is class 0, ``alphabet[i]`` class ``i + 1``);
@@ -100,25 +111,26 @@ class CRNNOCR(ZooModule):
 
     input_kind = "image"
     target_kind = "sequence"
+    batch_keys = ("x", "text", "widths")
 
     def __init__(
         self,
         alphabet: str = DEFAULT_ALPHABET,
         case_fold: bool = True,
-        image_width: int = 100,
+        image_width: ImageWidth = 100,
         keep_ratio: bool = False,
-        hidden_size: int = 256,
-        width_mult: float = 1.0,
+        hidden_size: PositiveInt = 256,
+        width_mult: PositiveFloat = 1.0,
         batch_norm: BatchNormWhere = "deep",
-        dropout: float = 0.0,
+        dropout: Probability = 0.0,
         decoder: Literal["greedy", "beam"] = "greedy",
-        beam_width: int = 10,
+        beam_width: PositiveInt = 10,
         case_sensitive_accuracy: bool = False,
-        lr: float = 1e-3,
-        weight_decay: float = 0.0,
+        lr: PositiveFloat = 1e-3,
+        weight_decay: NonNegativeFloat = 0.0,
         lr_schedule: Literal["constant", "cosine"] = "constant",
-        warmup_steps: int = 0,
-        min_lr_ratio: float = 0.01,
+        warmup_steps: NonNegativeInt = 0,
+        min_lr_ratio: ClosedUnitInterval = 0.01,
     ) -> None:
         super().__init__()
         if decoder not in ("greedy", "beam"):
@@ -205,13 +217,36 @@ class CRNNOCR(ZooModule):
         return a.lower(), b.lower()
 
     # ------------------------------------------------------------------ steps
-    def training_step(self, batch: Mapping[str, Any], batch_idx: int) -> Tensor:
+    def as_batch(self, batch: Any, stage: str = "train") -> dict[str, Any]:
+        """The dict form of ``batch``; integer label tensors become strings."""
+        batch = super().as_batch(batch, stage)
+        labels = batch.get("text")
+        if isinstance(labels, Tensor):
+            if labels.dim() != 2 or labels.is_floating_point():
+                raise BatchFormatError(
+                    f"{type(self).__name__} got {stage} labels of shape {tuple(labels.shape)} and "
+                    f"dtype {labels.dtype}; give a list of strings or a (B, S) integer tensor of "
+                    "class indices (alphabet[i] = i + 1, 0 = padding)"
+                )
+            top = int(labels.max()) if labels.numel() else 0
+            if top > len(self.alphabet) or (labels.numel() and int(labels.min()) < 0):
+                raise BatchFormatError(
+                    f"{type(self).__name__} got {stage} label indices outside "
+                    f"0..{len(self.alphabet)} (the alphabet has {len(self.alphabet)} characters; "
+                    "0 is padding)"
+                )
+            batch["text"] = [self.alphabet.decode(row.tolist()) for row in labels.cpu()]
+        return batch
+
+    def training_step(self, batch: Any, batch_idx: int) -> Tensor:
+        batch = self.as_batch(batch, "train")
         out = self(batch["x"], batch.get("widths"))
         loss = self.ctc_loss(out, batch["text"])
         self.log("train/loss", loss, prog_bar=True, batch_size=len(batch["text"]))
         return loss
 
-    def _eval_step(self, batch: Mapping[str, Any], stage: str) -> None:
+    def _eval_step(self, batch: Any, stage: str) -> None:
+        batch = self.as_batch(batch, stage)
         out = self(batch["x"], batch.get("widths"))
         texts = list(batch["text"])
         if any(t is None for t in texts):
@@ -228,26 +263,32 @@ class CRNNOCR(ZooModule):
         self.log(f"{stage}/loss", loss, prog_bar=True, batch_size=size)
         self.log_dict(metrics, prog_bar=True, batch_size=size)
 
-    def validation_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
         self._eval_step(batch, "val")
 
-    def test_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
+    def test_step(self, batch: Any, batch_idx: int) -> None:
         self._eval_step(batch, "test")
 
-    def predict_step(self, batch: Mapping[str, Any], batch_idx: int) -> list[dict[str, Any]]:
+    def predict_step(self, batch: Any, batch_idx: int) -> list[dict[str, Any]]:
         """One JSON record per image: ``{"path", "text", "confidence"}`` (plus ``"label"`` when
-        known), or ``{"path", "error"}`` for an image that could not be read."""
+        known), or ``{"path", "error"}`` for an image that could not be read. A tuple or
+        bare-tensor batch has no paths: its records hold ``"index"`` (the image's position in
+        the batch) instead."""
+        batch = self.as_batch(batch, "predict")
         out = self(batch["x"], batch.get("widths"))
         decoded = self.decode(out)
         records: list[dict[str, Any]] = []
         errors = batch.get("error") or [None] * len(decoded)
         labels = batch.get("text") or [None] * len(decoded)
-        for name, d, err, label in zip(batch["name"], decoded, errors, labels):
+        names = batch.get("name")
+        ids = [("path", n) for n in names] if names is not None else []
+        ids = ids or [("index", i) for i in range(len(decoded))]
+        for (id_key, name), d, err, label in zip(ids, decoded, errors, labels):
             if err is not None:
-                records.append({"path": name, "error": err})
+                records.append({id_key: name, "error": err})
                 continue
             record: dict[str, Any] = {
-                "path": name,
+                id_key: name,
                 "text": d.text,
                 "confidence": round(d.confidence, 6),
             }

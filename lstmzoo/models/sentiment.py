@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Optional
 
 import torch
@@ -19,6 +19,7 @@ from torchmetrics.classification import (
     MulticlassF1Score,
 )
 
+from lstmzoo.argtypes import DecayFactor, NonNegativeFloat, PositiveFloat, PositiveInt, Probability
 from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
 from lstmzoo.data.text.vectors import WordVectors, load_word_vectors
 from lstmzoo.data.text.vocab import PAD, PAD_ID, UNK, UNK_ID, Vocabulary
@@ -60,7 +61,9 @@ class _SentimentNet(nn.Module):
 class BiLSTMSentiment(ZooModule):
     """Text classifier: token embedding -> (Bi)LSTM over packed sequences -> N -> 1 head.
 
-    ``batch = {"x": (B, T) int64 token ids, padded with 0, "lengths": (B,), "y": (B,) class ids}``
+    ``batch = {"x": (B, T) int64 token ids, padded with 0, "lengths": (B,), "y": (B,) class ids}``,
+    or the tuple ``(x, y)`` / ``(x, y, lengths)`` (predict also takes a bare ``x``); without
+    lengths every position of ``x`` is read as a token.
     ``forward(x, lengths) -> (B, num_classes)`` logits. With the default head,
     ``ManyToOne(pool="last")``, the features are the forward state at each text's last token
     concatenated with the backward state at its first token; padding never enters the LSTM
@@ -107,26 +110,26 @@ class BiLSTMSentiment(ZooModule):
         self,
         vocab: Optional[list] = None,  # list[str]; unparametrised for fast config validation
         classes: Optional[list[str]] = None,
-        embedding_dim: int = 128,
-        hidden_size: int = 128,
-        num_layers: int = 1,
+        embedding_dim: PositiveInt = 128,
+        hidden_size: PositiveInt = 128,
+        num_layers: PositiveInt = 1,
         bidirectional: bool = True,
         cell: CellType = "lstm",
-        dropout: float = 0.0,
-        embedding_dropout: float = 0.0,
-        word_dropout: float = 0.0,
+        dropout: Probability = 0.0,
+        embedding_dropout: Probability = 0.0,
+        word_dropout: Probability = 0.0,
         head: HeadArg = None,
         pretrained_embeddings: Optional[str] = None,
         freeze_embeddings: bool = False,
         tokenizer: TokenizerKind = "word",
         lowercase: bool = True,
         token_pattern: Optional[str] = None,
-        max_length: Optional[int] = 256,
+        max_length: Optional[PositiveInt] = 256,
         pack: bool = True,
-        label_smoothing: float = 0.0,
-        lr: float = 1e-3,
-        weight_decay: float = 0.0,
-        lr_decay: float = 1.0,
+        label_smoothing: Probability = 0.0,
+        lr: PositiveFloat = 1e-3,
+        weight_decay: NonNegativeFloat = 0.0,
+        lr_decay: DecayFactor = 1.0,
     ) -> None:
         super().__init__()
         vocab = list(vocab) if vocab is not None else [PAD, UNK]
@@ -307,7 +310,8 @@ class BiLSTMSentiment(ZooModule):
         return {"optimizer": opt, "lr_scheduler": {"scheduler": scheduler, "interval": "epoch"}}
 
     # ------------------------------------------------------------------ steps
-    def training_step(self, batch: Mapping[str, Any], batch_idx: int) -> Tensor:
+    def training_step(self, batch: Any, batch_idx: int) -> Tensor:
+        batch = self.as_batch(batch, "train")
         logits = self(batch["x"], batch.get("lengths"))
         if batch.get("y_soft") is not None:
             loss = -(batch["y_soft"] * logits.float().log_softmax(-1)).sum(-1).mean()
@@ -320,7 +324,8 @@ class BiLSTMSentiment(ZooModule):
         self.log("train/acc", self.train_acc, on_step=False, on_epoch=True, batch_size=batch_size)
         return loss
 
-    def _eval_step(self, batch: Mapping[str, Any], stage: str) -> None:
+    def _eval_step(self, batch: Any, stage: str) -> None:
+        batch = self.as_batch(batch, stage)
         logits = self(batch["x"], batch.get("lengths"))
         loss = F.cross_entropy(logits.float(), batch["y"])
         batch_size = batch["x"].shape[0]
@@ -333,34 +338,33 @@ class BiLSTMSentiment(ZooModule):
                 prog_bar=name == "acc", batch_size=batch_size,
             )  # fmt: skip
 
-    def validation_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
         self._eval_step(batch, "val")
 
-    def test_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
+    def test_step(self, batch: Any, batch_idx: int) -> None:
         self._eval_step(batch, "test")
 
-    def _records(self, texts: Sequence[str], probs: Tensor) -> list[dict[str, Any]]:
+    def _records(self, texts: Sequence[str] | None, probs: Tensor) -> list[dict[str, Any]]:
         records = []
-        for text, p in zip(texts, probs.tolist()):
+        for i, p in enumerate(probs.tolist()):
             best = max(range(len(p)), key=p.__getitem__)
-            records.append(
-                {
-                    "text": text,
-                    "label": self.classes[best],
-                    "probabilities": {c: float(v) for c, v in zip(self.classes, p)},
-                }
-            )
+            record: dict[str, Any] = {} if texts is None else {"text": texts[i]}
+            record["label"] = self.classes[best]
+            record["probabilities"] = {c: float(v) for c, v in zip(self.classes, p)}
+            records.append(record)
         return records
 
-    def predict_step(self, batch: Mapping[str, Any], batch_idx: int) -> list[dict[str, Any]]:
+    def predict_step(self, batch: Any, batch_idx: int) -> list[dict[str, Any]]:
         """One JSON-ready record per text: ``{"text", "label", "probabilities": {class: p},
-        "line"}`` (plus ``"target"`` when the input is labelled)."""
+        "line"}`` (plus ``"target"`` when the input is labelled). A tuple or bare-tensor batch of
+        token ids has no texts: its records hold the label and probabilities only."""
+        batch = self.as_batch(batch, "predict")
         probs = self(batch["x"], batch.get("lengths")).float().softmax(-1)
-        records = self._records(batch["text"], probs)
+        records = self._records(batch.get("text"), probs)
         for i, record in enumerate(records):
             if "line" in batch:
                 record["line"] = int(batch["line"][i])
-            if "y" in batch:
+            if batch.get("y") is not None:
                 record["target"] = self.classes[int(batch["y"][i])]
         return records
 

@@ -11,6 +11,7 @@ from torch import Tensor
 from torchmetrics import MeanAbsoluteError, MeanSquaredError, MetricCollection
 from torchmetrics.classification import MulticlassAccuracy
 
+from lstmzoo.argtypes import NonNegativeFloat, PositiveFloat, PositiveInt, Probability
 from lstmzoo.models.base import TopologyMismatchError, ZooModule
 from lstmzoo.nn.encoders import CellType, RecurrentEncoder
 from lstmzoo.nn.heads import Head, build_head
@@ -71,7 +72,9 @@ HeadArg = Optional[Union[str, Callable[[int, int], Head]]]
 class SequenceModel(ZooModule):
     """Recurrent encoder + topology head for regression or classification.
 
-    ``batch = {"x": (B, T, D) or (B, D), "y": target, "lengths": (B,) | None}``. Shapes by head:
+    ``batch = {"x": (B, T, D) or (B, D), "y": target, "lengths": (B,) | None}``, or the tuple
+    ``(x, y)`` / ``(x, y, lengths)`` a ``TensorDataset`` gives (predict also takes a bare ``x``).
+    Shapes by head:
     ``ManyToOne``: ``y: (B, out)`` (regression) or ``(B,)`` class ids; ``ManyToMany`` /
     ``OneToMany``: ``y: (B, T, out)`` or ``(B, T)`` class ids, padded steps ignored.
 
@@ -89,19 +92,19 @@ class SequenceModel(ZooModule):
 
     def __init__(
         self,
-        input_size: int = 1,
-        output_size: int = 1,
+        input_size: PositiveInt = 1,
+        output_size: PositiveInt = 1,
         task: Literal["regression", "classification"] = "regression",
         cell: CellType = "lstm",
-        hidden_size: int = 64,
-        num_layers: int = 1,
+        hidden_size: PositiveInt = 64,
+        num_layers: PositiveInt = 1,
         bidirectional: bool = False,
-        dropout: float = 0.0,
+        dropout: Probability = 0.0,
         nonlinearity: Literal["tanh", "relu"] = "tanh",
         forget_bias: Optional[float] = None,
         head: HeadArg = None,
-        lr: float = 1e-3,
-        weight_decay: float = 0.0,
+        lr: PositiveFloat = 1e-3,
+        weight_decay: NonNegativeFloat = 0.0,
     ) -> None:
         super().__init__()
         if task not in ("regression", "classification"):
@@ -172,6 +175,7 @@ class SequenceModel(ZooModule):
         ``y_hat`` is the model's output for the batch; ``None`` runs the forward pass. MSE for
         regression, cross-entropy for classification, always computed in float32.
         """
+        batch = self.as_batch(batch)
         if y_hat is None:
             y_hat = self(batch["x"], batch.get("lengths"))
         return self._loss(*self._flat(batch, y_hat))
@@ -195,7 +199,8 @@ class SequenceModel(ZooModule):
             return F.mse_loss(y_hat.float(), y.float())
         return F.cross_entropy(y_hat.float(), y.long())
 
-    def _shared_step(self, batch: Mapping[str, Any], stage: str) -> Tensor:
+    def _shared_step(self, batch: Any, stage: str) -> Tensor:
+        batch = self.as_batch(batch, stage)
         y_hat = self(batch["x"], batch.get("lengths"))
         pred, target = self._flat(batch, y_hat)
         loss = self._loss(pred, target)
@@ -212,17 +217,21 @@ class SequenceModel(ZooModule):
             self.log_dict(metrics, batch_size=batch_size)
         return loss
 
-    def training_step(self, batch: Mapping[str, Any], batch_idx: int) -> Tensor:
+    def training_step(self, batch: Any, batch_idx: int) -> Tensor:
         return self._shared_step(batch, "train")
 
-    def validation_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
         self._shared_step(batch, "val")
 
-    def test_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
+    def test_step(self, batch: Any, batch_idx: int) -> None:
         self._shared_step(batch, "test")
 
-    def predict_step(self, batch: Mapping[str, Any], batch_idx: int) -> list[dict[str, Any]]:
-        """One JSON-ready record per sample: the prediction, and the target if the batch has one."""
+    def predict_step(self, batch: Any, batch_idx: int) -> list[dict[str, Any]]:
+        """One JSON-ready record per sample: the prediction, and the target if the batch has one.
+
+        ``batch`` is a dict, ``(x, y)``, ``(x, y, lengths)``, ``(x,)`` or a bare ``x`` tensor.
+        """
+        batch = self.as_batch(batch, "predict")
         y_hat = self(batch["x"], batch.get("lengths"))
         if self.task == "classification":
             y_hat = y_hat.argmax(-1)
@@ -237,7 +246,7 @@ class SequenceModel(ZooModule):
             ):
                 pred = pred[: int(lengths[i])]
             record: dict[str, Any] = {"prediction": pred.tolist()}
-            if "y" in batch:
+            if batch.get("y") is not None:
                 target = batch["y"][i]
                 if self.target_kind == "sequence" and lengths is not None:
                     target = target[: int(lengths[i])]

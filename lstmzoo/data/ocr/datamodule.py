@@ -11,6 +11,14 @@ from typing import Any, Literal, Optional
 import torch
 from torch.utils.data import DataLoader, Dataset, Sampler, Subset
 
+from lstmzoo.argtypes import (
+    ClosedUnitInterval,
+    ImageWidth,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveInt,
+    Probability,
+)
 from lstmzoo.data.base import ZooDataModule
 from lstmzoo.data.ocr.files import (
     IMAGE_SUFFIXES,
@@ -141,13 +149,13 @@ class OCRDataModule(ZooDataModule):
         val_path: Optional[str] = None,
         test_path: Optional[str] = None,
         predict_path: Optional[str] = None,
-        val_fraction: float = 0.05,
-        image_width: int = 100,
+        val_fraction: Probability = 0.05,
+        image_width: ImageWidth = 100,
         keep_ratio: bool = False,
         predict_resize: Literal["auto", "fixed", "variable"] = "auto",
-        num_train: int = 100_000,
-        num_val: int = 1_000,
-        num_test: int = 1_000,
+        num_train: PositiveInt = 100_000,
+        num_val: PositiveInt = 1_000,
+        num_test: PositiveInt = 1_000,
         train_fonts: Optional[list[str]] = None,
         val_fonts: Optional[list[str]] = None,
         test_fonts: Optional[list[str]] = None,
@@ -155,19 +163,19 @@ class OCRDataModule(ZooDataModule):
         font_source: Literal["packaged", "system", "all"] = "packaged",
         font_dirs: Optional[list[str]] = None,
         words_file: Optional[str] = None,
-        max_chars: int = 12,
-        random_fraction: float = 0.2,
-        number_fraction: float = 0.05,
+        max_chars: PositiveInt = 12,
+        random_fraction: ClosedUnitInterval = 0.2,
+        number_fraction: ClosedUnitInterval = 0.05,
         case_mix: Sequence[float] = (1.0, 0.0, 0.0),
         font_size: Sequence[int] = (24, 44),
-        augment: float = 1.0,
-        invert_prob: float = 0.2,
-        natural_width_prob: float = 0.25,
-        resample_prob: float = 0.25,
+        augment: NonNegativeFloat = 1.0,
+        invert_prob: ClosedUnitInterval = 0.2,
+        natural_width_prob: ClosedUnitInterval = 0.25,
+        resample_prob: ClosedUnitInterval = 0.25,
         resample_height: Sequence[int] = (20, 80),
         prerender_dir: Optional[str] = None,
-        batch_size: int = 64,
-        num_workers: int = 0,
+        batch_size: PositiveInt = 64,
+        num_workers: NonNegativeInt = 0,
         seed: int = 0,
     ) -> None:
         super().__init__(batch_size, num_workers, seed)

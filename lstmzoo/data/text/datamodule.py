@@ -14,6 +14,7 @@ from torch import Tensor
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader, Dataset
 
+from lstmzoo.argtypes import NonNegativeInt, PositiveFloat, PositiveInt, Probability
 from lstmzoo.data.base import ZooDataModule
 from lstmzoo.data.text.readers import Example, Format, detect_format, read_examples, where
 from lstmzoo.data.text.sampler import BucketBatchSampler
@@ -178,23 +179,23 @@ class TextClassificationData(ZooDataModule):
         download: bool = True,
         neutral_band: float = -1.0,
         drop_neutral_from: list[Split] = ["train"],  # noqa: B006 - never mutated
-        soft_labels: Optional[float] = None,
-        val_fraction: float = 0.1,
-        test_fraction: float = 0.1,
+        soft_labels: Optional[PositiveFloat] = None,
+        val_fraction: Probability = 0.1,
+        test_fraction: Probability = 0.1,
         split_seed: int = 0,
         tokenizer: TokenizerKind = "word",
         lowercase: bool = True,
         token_pattern: Optional[str] = None,
-        min_freq: int = 1,
-        max_vocab_size: Optional[int] = None,
-        max_length: Optional[int] = 256,
+        min_freq: PositiveInt = 1,
+        max_vocab_size: Optional[PositiveInt] = None,
+        max_length: Optional[PositiveInt] = 256,
         vocab: Optional[list] = None,  # list[str], see BiLSTMSentiment
         classes: Optional[list[str]] = None,
         bucketing: bool = True,
-        pool_batches: Optional[int] = None,
+        pool_batches: Optional[PositiveInt] = None,
         skip_empty_predict: bool = False,
-        batch_size: int = 32,
-        num_workers: int = 0,
+        batch_size: PositiveInt = 32,
+        num_workers: NonNegativeInt = 0,
         seed: Optional[int] = None,
     ) -> None:
         super().__init__(batch_size, num_workers, 0 if seed is None else seed)
