@@ -163,11 +163,21 @@ def _ensure_loaded() -> None:
     _load_entry_points()
 
 
-def list_models(pattern: str | Iterable[str] = "*") -> list[str]:
-    """Sorted registered names matching one or several shell-style wildcards (``"lstm*"``)."""
+def list_models(pattern: str | Iterable[str] = "*", *, pretrained: bool = False) -> list[str]:
+    """Sorted registered names matching one or several shell-style wildcards (``"lstm*"``).
+
+    With ``pretrained=True``, only the names that have shipped weights (see
+    :mod:`lstmzoo.weights`).
+    """
     _ensure_loaded()
     patterns = [pattern] if isinstance(pattern, str) else list(pattern)
-    return sorted(n for n in _REGISTRY if any(fnmatch.fnmatchcase(n, p) for p in patterns))
+    names = sorted(n for n in _REGISTRY if any(fnmatch.fnmatchcase(n, p) for p in patterns))
+    if pretrained:
+        from lstmzoo.weights import list_cards
+
+        with_weights = {card.model for card in list_cards()}
+        names = [n for n in names if n in with_weights]
+    return names
 
 
 def get_model_spec(name: str) -> ModelSpec:
@@ -184,6 +194,23 @@ def get_model_spec(name: str) -> ModelSpec:
         ) from None
 
 
-def create_model(name: str, **overrides: Any) -> Any:
-    """Build the registered model ``name``; ``overrides`` replace its default init arguments."""
-    return get_model_spec(name).build(**overrides)
+def create_model(name: str, *, pretrained: bool | str = False, **overrides: Any) -> Any:
+    """Build the registered model ``name``; ``overrides`` replace its default init arguments.
+
+    Args:
+        pretrained: ``True`` loads the model's default shipped weights, a string picks them by
+            tag (``lstmzoo.weights.available_tags(name)``); the constructor arguments then come
+            from the weights' card and ``overrides`` may only change what leaves the weights'
+            shapes alone (``lr``, dropout, ...). The model comes back in eval mode.
+
+    Raises:
+        UnknownModelError: ``name`` is not registered (close matches are listed).
+        ConfigError: no weights, or no weights of that tag (the tags are listed).
+        CheckpointError: the weights file is corrupted or does not match its card or the code.
+    """
+    spec = get_model_spec(name)
+    if pretrained is False or pretrained is None:
+        return spec.build(**overrides)
+    from lstmzoo.weights import load_pretrained
+
+    return load_pretrained(name, pretrained, **overrides)
