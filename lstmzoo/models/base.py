@@ -87,6 +87,21 @@ def as_batch_dict(
     return out
 
 
+def _flat_value(value: Any) -> bool:
+    """A batch value that needs no recursive walk: a tensor, None, or a list of plain items."""
+    if value is None or isinstance(value, (torch.Tensor, str, int, float, bool)):
+        return True
+    return isinstance(value, (list, tuple)) and all(
+        isinstance(v, (str, int, float, bool)) for v in value
+    )
+
+
+def _to(value: Any, device: torch.device) -> Any:
+    if isinstance(value, torch.Tensor) and value.device != device:
+        return value.to(device, non_blocking=True)
+    return value
+
+
 class ZooModule(pl.LightningModule):
     """Base of the zoo's LightningModules.
 
@@ -140,6 +155,37 @@ class ZooModule(pl.LightningModule):
             if store is not None:
                 for key in list(store):
                     store[key] = plain(store[key])
+
+    # -- per-step cost ------------------------------------------------------------------------
+
+    def transfer_batch_to_device(
+        self, batch: Any, device: torch.device, dataloader_idx: int
+    ) -> Any:
+        """Move a batch to ``device``; a flat dict or tuple of tensors (the zoo's batches) takes
+        a direct path instead of Lightning's generic walk over nested collections, and tensors
+        already on ``device`` are not touched."""
+        if isinstance(batch, dict) and all(_flat_value(v) for v in batch.values()):
+            return {k: _to(v, device) for k, v in batch.items()}
+        if isinstance(batch, (tuple, list)) and all(_flat_value(v) for v in batch):
+            return type(batch)(_to(v, device) for v in batch)
+        if isinstance(batch, torch.Tensor):
+            return _to(batch, device)
+        return super().transfer_batch_to_device(batch, device, dataloader_idx)
+
+    def log_this_step(self) -> bool:
+        """Whether a training step should log its per-step values now.
+
+        ``True`` on the steps where Lightning writes to the logger (every
+        ``trainer.log_every_n_steps`` optimizer steps, and the first step), and always outside
+        a fit. Logging on the other steps costs about a millisecond per value and step in
+        Lightning's result bookkeeping, and nothing would read the value before it is
+        overwritten; the progress bar shows the value of the last logging step.
+        """
+        trainer = getattr(self, "_trainer", None)
+        if trainer is None or not trainer.training:
+            return True
+        every = max(1, int(trainer.log_every_n_steps or 1))
+        return self.global_step == 0 or (self.global_step + 1) % every == 0
 
     def configure_optimizers(self) -> Any:
         lr = float(self.hparams.get("lr", 1e-3))

@@ -242,7 +242,8 @@ class CRNNOCR(ZooModule):
         batch = self.as_batch(batch, "train")
         out = self(batch["x"], batch.get("widths"))
         loss = self.ctc_loss(out, batch["text"])
-        self.log("train/loss", loss, prog_bar=True, batch_size=len(batch["text"]))
+        if self.log_this_step():
+            self.log("train/loss", loss, prog_bar=True, batch_size=len(batch["text"]))
         return loss
 
     def _eval_step(self, batch: Any, stage: str) -> None:
@@ -341,7 +342,8 @@ class CRNNOCR(ZooModule):
             for group in optimizer.param_groups:
                 group.setdefault("scheduled_base_lr", group["lr"])
                 group["lr"] = group["scheduled_base_lr"] * factor
-        self.log("train/lr_factor", factor, batch_size=1)
+        if self.log_this_step():
+            self.log("train/lr_factor", factor, batch_size=1)
 
     # ------------------------------------------------------------------ Python API
     @torch.inference_mode()

@@ -205,16 +205,17 @@ class SequenceModel(ZooModule):
         pred, target = self._flat(batch, y_hat)
         loss = self._loss(pred, target)
         batch_size = batch["x"].shape[0]
-        self.log(
-            f"{stage}/loss", loss, prog_bar=True, batch_size=batch_size, sync_dist=stage != "train"
-        )
-        if stage != "train":
-            metrics = self.val_metrics if stage == "val" else self.test_metrics
-            if self.task == "regression":
-                metrics.update(pred.float(), target.float())
-            else:
-                metrics.update(pred.argmax(-1), target.long())
-            self.log_dict(metrics, batch_size=batch_size)
+        if stage == "train":
+            if self.log_this_step():
+                self.log("train/loss", loss, prog_bar=True, batch_size=batch_size)
+            return loss
+        self.log(f"{stage}/loss", loss, prog_bar=True, batch_size=batch_size, sync_dist=True)
+        metrics = self.val_metrics if stage == "val" else self.test_metrics
+        if self.task == "regression":
+            metrics.update(pred.float(), target.float())
+        else:
+            metrics.update(pred.argmax(-1), target.long())
+        self.log_dict(metrics, batch_size=batch_size)
         return loss
 
     def training_step(self, batch: Any, batch_idx: int) -> Tensor:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import lightning.pytorch as pl
 import pytest
 import torch
@@ -185,3 +187,52 @@ def test_zoo_model_trains_in_a_users_own_lightning_cli(tmp_path, model) -> None:
     ckpt = next(tmp_path.rglob("*.ckpt"))
     again = SequenceModel.load_from_checkpoint(ckpt)
     assert again.encoder.hidden_size == 8
+
+
+def test_transfer_batch_to_device_keeps_flat_batches_and_walks_nested_ones() -> None:
+    model = SequenceModel(input_size=2, hidden_size=4)
+    cpu = torch.device("cpu")
+    x, y = torch.randn(3, 5, 2), torch.randn(3, 1)
+    batch = {"x": x, "y": y, "lengths": None, "text": ["a", "b", "c"]}
+    moved = model.transfer_batch_to_device(batch, cpu, 0)
+    assert moved.keys() == batch.keys() and moved["x"] is x and moved["lengths"] is None
+    assert moved["text"] == ["a", "b", "c"]
+    as_tuple = model.transfer_batch_to_device((x, y), cpu, 0)
+    assert isinstance(as_tuple, tuple) and as_tuple[0] is x
+    nested = {"x": x, "extra": {"inner": [y]}}  # not flat: Lightning's generic walk
+    assert torch.equal(model.transfer_batch_to_device(nested, cpu, 0)["extra"]["inner"][0], y)
+
+
+def test_train_loss_is_logged_on_the_logging_steps_only(tmp_path) -> None:
+    """Per-step values are logged where Lightning writes them (every ``log_every_n_steps``)."""
+    from lightning.pytorch.loggers import CSVLogger
+
+    data = TensorDataset(torch.randn(28, 5, 2), torch.randn(28, 1))
+    model = SequenceModel(input_size=2, hidden_size=4)
+    logged: list[int] = []
+    original = model.log
+
+    def spy(name, *args, **kwargs):
+        if name == "train/loss":
+            logged.append(model.global_step)
+        return original(name, *args, **kwargs)
+
+    model.log = spy  # type: ignore[method-assign]
+    trainer = pl.Trainer(
+        max_steps=7,
+        log_every_n_steps=3,
+        limit_val_batches=1,
+        val_check_interval=7,
+        logger=CSVLogger(str(tmp_path)),
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        accelerator="cpu",
+    )
+    loader = DataLoader(data, batch_size=4)
+    trainer.fit(model, loader, loader)
+    assert logged == [0, 2, 5]
+    assert "train/loss" in trainer.progress_bar_metrics
+    with open(tmp_path / "lightning_logs" / "version_0" / "metrics.csv") as handle:
+        steps = [int(row["step"]) for row in csv.DictReader(handle) if row["train/loss"]]
+    assert steps == [2, 5]  # what the CSV logger wrote: unchanged by the skipped calls
