@@ -388,15 +388,14 @@ class TextClassificationData(ZooDataModule):
         return self._lexicon
 
     def featurizer(self) -> TextFeaturizer:
-        """The :class:`TextFeaturizer` of the current vocabulary and feature options (it does not
-        cut texts: :meth:`encode` does, counting what it cuts)."""
+        """The :class:`TextFeaturizer` of the current vocabulary and feature options."""
         self.build_vocab()
         assert self.vocab is not None
         if self._featurizer is None or self._featurizer.vocab is not self.vocab:
             self._featurizer = TextFeaturizer(
                 self.tokenizer,
                 self.vocab,
-                None,
+                self.max_length,
                 self.get_lexicon(),
                 self.token_flags,
                 self.char_ngram_buckets,
@@ -681,23 +680,13 @@ class TextClassificationData(ZooDataModule):
         self, texts: Sequence[str]
     ) -> tuple[list[Tensor], list[Tensor] | None, list[Tensor] | None, int, int]:
         featurizer = self.featurizer()
-        ids, feats, ngrams = [], [], []
-        truncated = longest = 0
-        for text in texts:
-            enc = featurizer.encode(text)
-            n = len(enc.ids)
-            longest = max(longest, n)
-            cut = self.max_length is not None and n > self.max_length
-            if cut:
-                truncated += 1
-                enc = enc._replace(
-                    ids=enc.ids[: self.max_length],
-                    feats=None if enc.feats is None else enc.feats[: self.max_length],
-                    ngrams=None if enc.ngrams is None else enc.ngrams[: self.max_length],
-                )
-            ids.append(enc.ids)
-            feats.append(enc.feats)
-            ngrams.append(enc.ngrams)
+        encoded, counts = featurizer.encode_many(texts)
+        ids = [e.ids for e in encoded]
+        feats = [e.feats for e in encoded]
+        ngrams = [e.ngrams for e in encoded]
+        limit = self.max_length
+        truncated = sum(1 for n in counts if limit is not None and n > limit)
+        longest = max(counts, default=0)
         return (
             ids,
             feats if featurizer.num_features else None,

@@ -96,7 +96,12 @@ class TextFeaturizer:
         self.char_ngram_buckets = char_ngram_buckets
         self.char_ngram_orders = tuple(int(n) for n in char_ngram_orders)
         self.max_char_ngrams = max_char_ngrams
-        self._cache: dict[str, tuple[int, float, tuple[int, ...]]] = {}
+        # one row per distinct token string seen so far: vocabulary id, valence, n-gram ids
+        # row 0 (key None) stands for a text without tokens: <unk>, no valence, no n-grams
+        self._rows: dict[str | None, int] = {None: 0}
+        self._ids = torch.full((1,), UNK_ID, dtype=torch.long)
+        self._valence = torch.zeros(1)
+        self._grams = torch.zeros(1, max_char_ngrams if char_ngram_buckets else 0, dtype=torch.long)
 
     @property
     def num_features(self) -> int:
@@ -107,47 +112,86 @@ class TextFeaturizer:
     def uses_ngrams(self) -> bool:
         return self.char_ngram_buckets > 0
 
-    def _token(self, token: str) -> tuple[int, float, tuple[int, ...]]:
-        hit = self._cache.get(token)
-        if hit is None:
-            valence = self.lexicon.get(token) / 4.0 if self.lexicon is not None else 0.0
-            grams: tuple[int, ...] = ()
-            if self.char_ngram_buckets:
-                grams = char_ngrams(
-                    token, self.char_ngram_orders, self.char_ngram_buckets, self.max_char_ngrams
-                )
-                grams += (0,) * (self.max_char_ngrams - len(grams))
-            hit = (self.vocab[token], valence, grams)
-            self._cache[token] = hit
-        return hit
+    def _add_rows(self, tokens: list[str]) -> None:
+        """Compute the per-token values of new token strings once and append them to the
+        tables (capacity doubles, so adding is amortised O(1) per token)."""
+        start = len(self._rows)
+        for i, token in enumerate(tokens):
+            self._rows[token] = start + i
+        needed = start + len(tokens)
+        if needed > len(self._ids):
+            capacity = max(needed, 2 * len(self._ids), 1024)
+            grow = capacity - len(self._ids)
+            self._ids = torch.cat([self._ids, torch.empty(grow, dtype=torch.long)])
+            self._valence = torch.cat([self._valence, torch.empty(grow)])
+            self._grams = torch.cat(
+                [self._grams, torch.empty(grow, self._grams.shape[1], dtype=torch.long)]
+            )
+        self._ids[start:needed] = torch.tensor(self.vocab.encode(tokens), dtype=torch.long)
+        if self.lexicon is not None:
+            lexicon = self.lexicon
+            self._valence[start:needed] = torch.tensor([lexicon.get(t) / 4.0 for t in tokens])
+        if self.uses_ngrams:
+            k = self.max_char_ngrams
+            rows = []
+            for token in tokens:
+                grams = char_ngrams(token, self.char_ngram_orders, self.char_ngram_buckets, k)
+                rows.append(grams + (0,) * (k - len(grams)))
+            self._grams[start:needed] = torch.tensor(rows, dtype=torch.long)
 
     def encode(self, text: str) -> EncodedText:
         """Encode one text; a text without tokens becomes a single ``<unk>`` (length 1)."""
-        tokens, caps, elongated = self.tokenizer.analyze(text)
-        if self.max_length is not None:
-            tokens = tokens[: self.max_length]
-        if not tokens:
-            ids = torch.tensor([UNK_ID], dtype=torch.long)
-            feats = torch.zeros(1, self.num_features) if self.num_features else None
-            grams = (
-                torch.zeros(1, self.max_char_ngrams, dtype=torch.long) if self.uses_ngrams else None
-            )
-            return EncodedText(ids, feats, grams)
-        entries = [self._token(t) for t in tokens]
-        ids = torch.tensor([e[0] for e in entries], dtype=torch.long)
-        feats = None
+        return self.encode_many([text])[0][0]
+
+    def encode_many(self, texts: Sequence[str]) -> tuple[list[EncodedText], list[int]]:
+        """Encode many texts at once (a few tensor operations in all, not per text).
+
+        Returns:
+            ``(encoded, counts)``: one :class:`EncodedText` per text (views into shared
+            tensors; cut to ``max_length`` tokens; a text without tokens is a single ``<unk>``)
+            and the token count of each text before the cut.
+        """
+        flat: list[str | None] = []
+        caps: list[bool] = []
+        elongated: list[bool] = []
+        lengths: list[int] = []
+        counts: list[int] = []
+        analyze, limit = self.tokenizer.analyze, self.max_length
+        for text in texts:
+            tokens, c, e = analyze(text)
+            counts.append(len(tokens))
+            if limit is not None and len(tokens) > limit:
+                tokens, c, e = tokens[:limit], c[:limit], e[:limit]
+            if not tokens:
+                flat.append(None)  # row 0: <unk>, no valence, no n-grams
+                caps.append(False)
+                elongated.append(False)
+                lengths.append(1)
+                continue
+            flat.extend(tokens)
+            caps.extend(c)
+            elongated.extend(e)
+            lengths.append(len(tokens))
+        index = self._rows
+        new = [t for t in dict.fromkeys(flat) if t not in index]
+        if new:
+            self._add_rows(new)  # type: ignore[arg-type]
+        rows = torch.tensor([index[t] for t in flat], dtype=torch.long)
+        ids = self._ids[rows].split(lengths)
+        feats: Sequence[Tensor | None] = [None] * len(lengths)
         if self.num_features:
             columns = []
             if self.lexicon is not None:
-                columns.append([e[1] for e in entries])
+                columns.append(self._valence[rows])
             if self.token_flags:
-                columns.append([float(c) for c in caps[: len(tokens)]])
-                columns.append([float(e) for e in elongated[: len(tokens)]])
-            feats = torch.tensor(columns, dtype=torch.float32).T.contiguous()
-        ngrams = None
+                columns.append(torch.tensor(caps, dtype=torch.float32))
+                columns.append(torch.tensor(elongated, dtype=torch.float32))
+            feats = torch.stack(columns, dim=1).split(lengths)
+        ngrams: Sequence[Tensor | None] = [None] * len(lengths)
         if self.uses_ngrams:
-            ngrams = torch.tensor([e[2] for e in entries], dtype=torch.long)
-        return EncodedText(ids, feats, ngrams)
+            ngrams = self._grams[rows].split(lengths)
+        encoded = [EncodedText(*parts) for parts in zip(ids, feats, ngrams)]
+        return encoded, counts
 
     def config(self) -> dict[str, Any]:
         """The feature options as plain values (the lexicon itself is stored separately)."""

@@ -104,20 +104,27 @@ class Tokenizer:
                 caps.append(_is_caps(raw))
                 elongated.append(_LONG_RUN.search(raw) is not None)
             return tokens, caps, elongated
+        runs = _LONG_RUN.search(text) is not None  # most texts have none: skip the per-word test
+        lowercase = self.lowercase
         for match in _SOCIAL.finditer(text):
             raw, group = match.group(), match.lastgroup
-            if group == "url":
+            stretched = False
+            if group == "word":
+                tok = raw
+                if runs:
+                    tok = _LONG_RUN.sub(r"\1\1", raw)
+                    stretched = tok != raw
+                if lowercase:
+                    tok = tok.lower()
+            elif group == "url":
                 tok = "<url>"
             elif group == "user":
                 tok = "@user"
-            elif group == "word":
-                tok = _LONG_RUN.sub(r"\1\1", raw)
-                tok = tok.lower() if self.lowercase else tok
             else:
                 tok = raw
             tokens.append(tok)
-            caps.append(group == "word" and _is_caps(raw))
-            elongated.append(group == "word" and tok != (raw.lower() if self.lowercase else raw))
+            caps.append(group == "word" and raw.isupper() and _is_caps(raw))
+            elongated.append(stretched)
         return tokens, caps, elongated
 
     def config(self) -> dict[str, Any]:
