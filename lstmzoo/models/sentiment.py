@@ -455,9 +455,13 @@ class BiLSTMSentiment(ZooModule):
             count = int(mask.sum())
             if count == 0:
                 continue
-            metric = self.corpus_metrics[f"{stage}_{name}"]
+            key = f"{stage}_{name}"
+            metric = self.corpus_metrics[key]
             metric.update(preds[mask], batch["y"][mask])
-            self.log(f"{stage}/acc/{name}", metric, on_step=False, on_epoch=True, batch_size=count)
+            self.log(
+                f"{stage}/acc/{name}", metric, on_step=False, on_epoch=True, batch_size=count,
+                metric_attribute=f"corpus_metrics.{key}",  # made after Lightning listed metrics
+            )  # fmt: skip
 
     def validation_step(self, batch: Mapping[str, Any], batch_idx: int) -> None:
         self._eval_step(batch, "val")

@@ -43,8 +43,9 @@ class Lexicon:
         values: token -> mean valence (VADER: -4 .. +4).
 
     :meth:`get` tries the token as given, then lower-cased (emoticons such as ``":D"`` are
-    listed with their case), then with letter runs of three or more cut to two and to one
-    (``"goooood"`` -> ``"good"``); a token found nowhere has valence 0.
+    listed with their case), then with letter runs of three or more cut to two
+    (``"goooood"`` -> ``"good"``), then with every run cut to one (``"baad"`` -> ``"bad"``,
+    for tokens a tokenizer already cut to two); a token found nowhere has valence 0.
     """
 
     def __init__(self, values: Mapping[str, float]) -> None:
@@ -71,10 +72,10 @@ class Lexicon:
         if lower in values:
             return values[lower]
         two = _LONG_RUN.sub(r"\1\1", lower)
-        if two != lower:
-            if two in values:
-                return values[two]
-            one = _LONG_RUN.sub(r"\1", lower)
+        if two != lower and two in values:
+            return values[two]
+        one = _RUN.sub(r"\1", two)  # "baad" (a tokenizer's cut of "baaaad") -> "bad"
+        if one != two:
             return values.get(one, 0.0)
         return 0.0
 
@@ -83,6 +84,7 @@ class Lexicon:
 
 
 _LONG_RUN = re.compile(r"([a-z])\1{2,}")
+_RUN = re.compile(r"([a-z])\1+")
 
 
 def _finite(value: object) -> bool:
