@@ -8,7 +8,8 @@ rated exactly 0 left out, as their label would be arbitrary):
 * the general recipe (``configs/bilstm_sentiment_general.yaml``, trained on all four), in domain;
 * leave-one-corpus-out: the general recipe trained on three corpora, tested on the fourth.
 
-BiLSTM columns are mean ± std over the seeds. The script trains what it is not given, each run an
+BiLSTM columns are mean ± std over the seeds. The script trains what it is not given (a run folder
+that already holds a checkpoint is reused, so an interrupted comparison resumes), each run an
 ordinary ``lstmzoo fit`` subprocess with the shipped config, or evaluates given checkpoints::
 
     python benchmarks/sentiment_vs_vader.py --seeds 1 2 3 --out runs/vs_vader
@@ -91,12 +92,22 @@ def model_accuracy(ckpt: str, splits: dict, corpora: list[str]) -> dict[str, flo
     return acc
 
 
+def find_checkpoint(root: Path) -> str | None:
+    """The newest ``best*.ckpt`` under ``root``, else its newest ``last.ckpt`` (a run too short
+    to validate has no best), else ``None``."""
+    for pattern in ("best*.ckpt", "last*.ckpt"):
+        found = glob.glob(str(root / "**" / pattern), recursive=True)
+        if found:
+            return max(found, key=os.path.getmtime)
+    return None
+
+
 def fit(config: Path, root: Path, seed: int, extra: list[str], corpora: list[str] | None) -> str:
-    """Train with ``lstmzoo fit`` (unless ``root`` already holds a best checkpoint)."""
-    found = sorted(glob.glob(str(root / "lightning_logs" / "version_*" / "checkpoints" / "best*")))
-    if found:
-        logging.info("reusing %s", found[-1])
-        return found[-1]
+    """Train with ``lstmzoo fit`` (unless ``root`` already holds a checkpoint: reused)."""
+    done = find_checkpoint(root)
+    if done:
+        logging.info("reusing %s", done)
+        return done
     cmd = [
         sys.executable, "-m", "lstmzoo", "fit", "-c", str(config),
         "--seed_everything", str(seed), "--trainer.default_root_dir", str(root),
@@ -104,7 +115,8 @@ def fit(config: Path, root: Path, seed: int, extra: list[str], corpora: list[str
     if corpora is not None:
         cmd += ["--data.init_args.corpora", json.dumps(corpora)]
     cmd += extra
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
+    path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    env = dict(os.environ, PYTHONPATH=path)
     logging.info("training: %s", " ".join(cmd))
     start = time.perf_counter()
     root.mkdir(parents=True, exist_ok=True)
@@ -113,11 +125,12 @@ def fit(config: Path, root: Path, seed: int, extra: list[str], corpora: list[str
     if result.returncode != 0:
         sys.exit(f"training failed (exit {result.returncode}); see {root / 'fit.log'}")
     logging.info("trained in %.0f s", time.perf_counter() - start)
-    found = sorted(glob.glob(str(root / "lightning_logs" / "version_*" / "checkpoints" / "*.ckpt")))
-    best = [f for f in found if Path(f).name.startswith("best")]
-    if not (best or found):
-        sys.exit(f"no checkpoint under {root}")
-    return (best or found)[-1]
+    ckpt = find_checkpoint(root)
+    if ckpt is None:
+        sys.exit(f"no checkpoint under {root}; see {root / 'fit.log'}")
+    if not Path(ckpt).name.startswith("best"):
+        logging.warning("no best checkpoint under %s (no validation ran?): using %s", root, ckpt)
+    return ckpt
 
 
 def mean_std(values: list[float]) -> str:
@@ -143,7 +156,7 @@ def main() -> None:
     parser.add_argument("--no-loo", action="store_true", help="skip leave-one-corpus-out")
     parser.add_argument(
         "--fit-arg", action="append", default=[],
-        help="extra argument for every `lstmzoo fit` (repeatable), e.g. --fit-arg=--trainer.max_steps=3",
+        help="extra argument of every `lstmzoo fit` (repeatable): --fit-arg=--trainer.max_steps=3",
     )  # fmt: skip
     parser.add_argument("--snippets-file", help="local sdist / folder of the corpora (offline)")
     parser.add_argument("--cache-dir")
