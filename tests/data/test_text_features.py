@@ -28,7 +28,7 @@ def test_shapes_and_columns() -> None:
     # tokens: this is good ! ! baad :)
     assert enc.ids.tolist() == [2, 3, 4, 5, 5, UNK_ID, 6]
     assert enc.feats is not None and enc.feats.shape == (7, 3) and enc.feats.dtype == torch.float32
-    assert enc.feats[:, 0].tolist() == [0.0, 0.0, 0.5, 0.0, 0.0, -0.75, 0.5]  # valence / 4
+    assert enc.feats[:, 0].tolist() == [0.0, 0.0, 2.0, 0.0, 0.0, -3.0, 2.0]  # valence
     assert enc.feats[:, 1].tolist() == [0, 0, 1, 0, 0, 0, 0]  # ALL CAPS
     assert enc.feats[:, 2].tolist() == [0, 0, 0, 0, 0, 1, 0]  # elongated
     assert enc.ngrams is not None and enc.ngrams.shape == (7, 8) and enc.ngrams.dtype == torch.long

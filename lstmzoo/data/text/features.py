@@ -3,9 +3,10 @@
 A :class:`TextFeaturizer` turns a raw text into what a feature-aware model reads:
 
 * ``ids: (T,) int64`` -- vocabulary ids (``<unk>`` for unknown tokens), as without features;
-* ``feats: (T, F) float32`` -- per token, in this order: the lexicon valence / 4 (when a
-  lexicon is given; VADER's scale -4..+4 becomes -1..+1), then (``token_flags``) 1.0 when the
-  token was written in ALL CAPS and 1.0 when it was elongated (``"soooo"``);
+* ``feats: (T, F) float32`` -- per token, in this order: the lexicon valence as the lexicon
+  gives it (VADER: -4..+4; kept unscaled, which made it learn faster than -1..+1 in our runs),
+  then (``token_flags``) 1.0 when the token was written in ALL CAPS and 1.0 when it was
+  elongated (``"soooo"``);
 * ``ngrams: (T, K) int64`` -- (``char_ngram_buckets > 0``) the hashed character n-grams of each
   token, ``K = max_char_ngrams``, 0 = padding. The n-grams of ``"<" + token + ">"`` of every
   order in ``char_ngram_orders`` are hashed with CRC-32 (stable across processes and machines)
@@ -130,7 +131,7 @@ class TextFeaturizer:
         self._ids[start:needed] = torch.tensor(self.vocab.encode(tokens), dtype=torch.long)
         if self.lexicon is not None:
             lexicon = self.lexicon
-            self._valence[start:needed] = torch.tensor([lexicon.get(t) / 4.0 for t in tokens])
+            self._valence[start:needed] = torch.tensor([lexicon.get(t) for t in tokens])
         if self.uses_ngrams:
             k = self.max_char_ngrams
             rows = []
