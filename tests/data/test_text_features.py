@@ -77,3 +77,16 @@ def test_bad_ngram_options() -> None:
         _featurizer(char_ngram_orders=[0])
     with pytest.raises(ConfigError, match="max_char_ngrams"):
         _featurizer(max_char_ngrams=0)
+
+
+def test_token_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lstmzoo.data.text import features
+
+    monkeypatch.setattr(features, "MAX_CACHED_TOKENS", 6)
+    feat = _featurizer()
+    first = feat.encode("this is good")
+    feat.encode("one two three four")  # 1 + 3 + 4 > 6 rows: the cache starts afresh
+    assert len(feat._rows) <= 6
+    again = feat.encode("this is good")
+    for a, b in zip(first, again):
+        assert torch.equal(a, b)  # type: ignore[arg-type]

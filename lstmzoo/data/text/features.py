@@ -35,6 +35,9 @@ from lstmzoo.errors import ConfigError
 
 __all__ = ["EncodedText", "TextFeaturizer", "char_ngrams"]
 
+#: distinct token strings a featurizer remembers before it clears its cache (~150 bytes each)
+MAX_CACHED_TOKENS = 1_000_000
+
 
 class EncodedText(NamedTuple):
     """One text: ``ids (T,)``, ``feats (T, F)`` or ``None``, ``ngrams (T, K)`` or ``None``."""
@@ -98,11 +101,15 @@ class TextFeaturizer:
         self.char_ngram_orders = tuple(int(n) for n in char_ngram_orders)
         self.max_char_ngrams = max_char_ngrams
         # one row per distinct token string seen so far: vocabulary id, valence, n-gram ids
+        self._reset_cache()
+
+    def _reset_cache(self) -> None:
         # row 0 (key None) stands for a text without tokens: <unk>, no valence, no n-grams
         self._rows: dict[str | None, int] = {None: 0}
         self._ids = torch.full((1,), UNK_ID, dtype=torch.long)
         self._valence = torch.zeros(1)
-        self._grams = torch.zeros(1, max_char_ngrams if char_ngram_buckets else 0, dtype=torch.long)
+        width = self.max_char_ngrams if self.char_ngram_buckets else 0
+        self._grams = torch.zeros(1, width, dtype=torch.long)
 
     @property
     def num_features(self) -> int:
@@ -173,10 +180,13 @@ class TextFeaturizer:
             caps.extend(c)
             elongated.extend(e)
             lengths.append(len(tokens))
-        index = self._rows
-        new = [t for t in dict.fromkeys(flat) if t not in index]
+        new = [t for t in dict.fromkeys(flat) if t not in self._rows]
+        if new and len(self._rows) + len(new) > MAX_CACHED_TOKENS:
+            self._reset_cache()  # a long-running predictor: bound the memory, start afresh
+            new = [t for t in dict.fromkeys(flat) if t is not None]
         if new:
             self._add_rows(new)  # type: ignore[arg-type]
+        index = self._rows
         rows = torch.tensor([index[t] for t in flat], dtype=torch.long)
         ids = self._ids[rows].split(lengths)
         feats: Sequence[Tensor | None] = [None] * len(lengths)
