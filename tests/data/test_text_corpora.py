@@ -131,6 +131,15 @@ def test_unknown_corpus_is_one_line_listing_the_valid_ones() -> None:
         TextClassificationData(corpora=["nyt"], train_file="x.csv")
 
 
+def test_one_corpus_file_serves_one_corpus_only(tmp_path: Path) -> None:
+    folder = write_rated_corpora(tmp_path / "hutto")
+    nyt = str(folder / CORPORA["nyt"])
+    with pytest.raises(ConfigError, match="one corpus file"):
+        TextClassificationData(corpora=["nyt", "tweets"], snippets_file=nyt).prepare_data()
+    alone = TextClassificationData(corpora=["nyt"], snippets_file=nyt)._load_splits()
+    assert {e.corpus for split in alone.values() for e in split} == {"nyt"}
+
+
 def test_adopting_a_checkpoint_checks_the_lexicon(tmp_path: Path) -> None:
     lex_path = write_lexicon(tmp_path / "lex.txt")
     stored = read_lexicon(lex_path)

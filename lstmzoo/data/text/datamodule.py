@@ -348,6 +348,18 @@ class TextClassificationData(ZooDataModule):
         """Fetch the rated corpora (or the movie snippets) when they are the data, and the
         lexicon when one is named (nothing to fetch for the user's files)."""
         if self.corpora is not None:
+            local = self.snippets_file
+            if (
+                local is not None
+                and len(self.corpora) > 1
+                and not Path(local).expanduser().is_dir()
+                and not local.endswith((".tar.gz", ".tgz", ".tar"))
+            ):
+                raise ConfigError(
+                    f"data.init_args.snippets_file {local!r} is one corpus file, but corpora "
+                    f"names {len(self.corpora)}: give the vaderSentiment sdist, "
+                    "hutto_ICWSM_2014.tar.gz or a folder of the extracted *_GroundTruth.txt files"
+                )
             for name in self.corpora:
                 if name not in self._corpus_paths:
                     self._corpus_paths[name] = fetch_corpus(
