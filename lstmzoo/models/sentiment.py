@@ -64,7 +64,9 @@ class BiLSTMSentiment(ZooModule):
     """Text classifier: token embedding -> (Bi)LSTM over packed sequences -> N -> 1 head.
 
     ``batch = {"x": (B, T) int64 token ids, padded with 0, "lengths": (B,), "y": (B,) class ids}``
-    ``forward(x, lengths) -> (B, num_classes)`` logits. With the default head,
+    (plus ``"feats": (B, T, F)`` and ``"ngrams": (B, T, K)`` for a model with token features,
+    and ``"corpus": (B,)`` with ``"corpus_names"`` for per-corpus accuracy);
+    ``forward(x, lengths[, feats, ngrams]) -> (B, num_classes)`` logits. With the default head,
     ``ManyToOne(pool="last")``, the features are the forward state at each text's last token
     concatenated with the backward state at its first token; padding never enters the LSTM
     (packed sequences), so a text gives the same logits however much it is padded.
