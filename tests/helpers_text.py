@@ -69,3 +69,54 @@ def tiny_cli_args(tmp_path: Path) -> list[str]:
         "--trainer.default_root_dir", str(tmp_path / "runs"),
         "--trainer.logger", "false",
     ]  # fmt: skip
+
+
+#: corpus -> (file name, id style) as in hutto_ICWSM_2014.tar.gz
+RATED_CORPORA = {
+    "movies": ("movieReviewSnippets_GroundTruth.txt", "{i}"),
+    "amazon": ("amazonReviewSnippets_GroundTruth.txt", "{r}_{s}"),
+    "nyt": ("nytEditorialSnippets_GroundTruth.txt", "{r}_{s}"),
+    "tweets": ("tweets_GroundTruth.txt", "{i}"),
+}
+LEXICON_LINES = [
+    ":)\t2.0\t1.18322\t[2, 2, 1, 1, 1, 1, 4, 3, 4, 1]",
+    ":(\t-1.9\t1.13578\t[-2, -3, -2, 0, -1, -1, -2, -3, -1, -4]",
+    "<3\t1.9\t1.04403\t[2, 2, 1, 2, 3, 1, 2, 3, 1, 2]",
+    "awful\t-2.0\t1.34164\t[-2, -3, -3, -2, -3, -2, 1, -2, -2, -2]",
+    "bad\t-2.5\t0.67082\t[-2, -3, -3, -3, -2, -2, -2, -3, -3, -2]",
+    "good\t1.9\t0.9434\t[2, 1, 1, 3, 2, 4, 2, 2, 1, 1]",
+    "great\t3.1\t0.7\t[4, 4, 3, 3, 3, 2, 3, 3, 3, 3]",
+    "good\t1.9\t0.9434\t[2, 1, 1, 3, 2, 4, 2, 2, 1, 1]",
+]
+
+
+def write_lexicon(path: Path, lines: list[str] | None = None) -> Path:
+    """A lexicon in VADER's format (CRLF, like vader_lexicon.txt; one token listed twice)."""
+    path.write_bytes("\r\n".join(lines or LEXICON_LINES).encode("utf-8"))
+    return path
+
+
+def write_rated_corpora(folder: Path, n: int = 40) -> Path:
+    """Tiny copies of the four ``*_GroundTruth.txt`` files in their exact format: lines
+    ``id<TAB>mean rating<TAB>text``, CRLF, no final line break, UTF-8 (non-ASCII in the movie
+    file, HTML entities in the tweets), a few texts rated exactly 0."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(7)
+    positive = ["good", "great", "GREAT", "goood", "lovely :)", "fine <3"]
+    negative = ["bad", "awful", "BAD", "baaad", "dull :(", "poor"]
+    for corpus, (name, id_style) in RATED_CORPORA.items():
+        lines = []
+        for i in range(1, n + 1):
+            rating = 0.0 if i % 13 == 0 else round(rng.uniform(0.2, 3.5), 9)
+            words = positive
+            if i % 2:
+                rating, words = -rating, negative
+            text = f"{corpus} text {i} is {rng.choice(words)} {rng.choice(words)}"
+            if corpus == "movies" and i % 5 == 0:
+                text += " -- Jirí Hubac's Münch"
+            if corpus == "tweets" and i % 4 == 0:
+                text += " &amp; &lt;3"
+            ident = id_style.format(i=i, r=(i - 1) // 5 + 1, s=(i - 1) % 5 + 1)
+            lines.append(f"{ident}\t{rating}\t{text}")
+        (folder / name).write_bytes("\r\n".join(lines).encode("utf-8"))
+    return folder

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
-from typing import Any, Optional
+from collections.abc import Mapping, Sequence
+from typing import Any, Optional, Union
 
 import torch
 import torch.nn.functional as F
@@ -19,11 +19,21 @@ from torchmetrics.classification import (
     MulticlassF1Score,
 )
 
-from lstmzoo.argtypes import DecayFactor, NonNegativeFloat, PositiveFloat, PositiveInt, Probability
+from lstmzoo.argtypes import (
+    DecayFactor,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    Probability,
+)
+from lstmzoo.data.text.features import TextFeaturizer, check_feature_options, num_token_features
+from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
+from lstmzoo.data.text.snippets import fetch_vader_lexicon
 from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
 from lstmzoo.data.text.vectors import WordVectors, load_word_vectors
 from lstmzoo.data.text.vocab import PAD, PAD_ID, UNK, UNK_ID, Vocabulary
-from lstmzoo.errors import ConfigError, DataError
+from lstmzoo.errors import CheckpointError, ConfigError, DataError
 from lstmzoo.models.base import ZooModule
 from lstmzoo.models.sequence import HeadArg
 from lstmzoo.nn.encoders import CellType, EncoderOutput, RecurrentEncoder
@@ -61,10 +71,12 @@ class _SentimentNet(nn.Module):
 class BiLSTMSentiment(ZooModule):
     """Text classifier: token embedding -> (Bi)LSTM over packed sequences -> N -> 1 head.
 
-    ``batch = {"x": (B, T) int64 token ids, padded with 0, "lengths": (B,), "y": (B,) class ids}``,
-    or the tuple ``(x, y)`` / ``(x, y, lengths)`` (predict also takes a bare ``x``); without
-    lengths every position of ``x`` is read as a token.
-    ``forward(x, lengths) -> (B, num_classes)`` logits. With the default head,
+    ``batch = {"x": (B, T) int64 token ids, padded with 0, "lengths": (B,), "y": (B,) class ids}``
+    (plus ``"feats": (B, T, F)`` and ``"ngrams": (B, T, K)`` for a model with token features,
+    and ``"corpus": (B,)`` with ``"corpus_names"`` for per-corpus accuracy), or the tuple
+    ``(x, y)`` / ``(x, y, lengths)`` for a model without token features (predict also takes a
+    bare ``x``); without lengths every position of ``x`` is read as a token.
+    ``forward(x, lengths[, feats, ngrams]) -> (B, num_classes)`` logits. With the default head,
     ``ManyToOne(pool="last")``, the features are the forward state at each text's last token
     concatenated with the backward state at its first token; padding never enters the LSTM
     (packed sequences), so a text gives the same logits however much it is padded.
@@ -93,6 +105,18 @@ class BiLSTMSentiment(ZooModule):
         freeze_embeddings: keep the embedding weights fixed during training.
         tokenizer, lowercase, token_pattern, max_length: the tokenization of the training data
             (linked from the data module), used by :meth:`predict_text`.
+        lexicon: token valences as an extra input feature (linked from the data module's
+            ``lexicon`` option): a ``{token: valence}`` dict, or, when loading a checkpoint,
+            ``"vader"`` / the path of a lexicon file to check against the stored one. The dict
+            itself is stored in the checkpoint, so predicting needs no file.
+        lexicon_sha256: the SHA-256 of the lexicon the model was trained with (see
+            :func:`~lstmzoo.data.text.lexicon.lexicon_sha256`); a lexicon that does not match
+            raises :class:`~lstmzoo.errors.CheckpointError` instead of predicting with it.
+        token_flags: two more input features per token: ALL CAPS and elongation (``"soooo"``).
+        char_ngram_buckets, char_ngram_orders, max_char_ngrams: hashed character n-grams of
+            each token (0 buckets: none); their embeddings (``embedding_dim`` wide) are averaged
+            and added to the word embedding, so tokens outside the vocabulary are not all
+            ``<unk>`` (see :mod:`lstmzoo.data.text.features`).
         pack: run the encoder on packed sequences (default). ``False`` runs it over the padded
             batch as is (padding steps included; the forward state is read at each text's last
             token): the plain baseline of the bucketing benchmark.
@@ -125,6 +149,12 @@ class BiLSTMSentiment(ZooModule):
         lowercase: bool = True,
         token_pattern: Optional[str] = None,
         max_length: Optional[PositiveInt] = 256,
+        lexicon: Union[dict, str, None] = None,  # dict[str, float]; bare for fast validation
+        lexicon_sha256: Optional[str] = None,
+        token_flags: bool = False,
+        char_ngram_buckets: NonNegativeInt = 0,
+        char_ngram_orders: list[int] = [3, 4],  # noqa: B006 - never mutated
+        max_char_ngrams: PositiveInt = 16,
         pack: bool = True,
         label_smoothing: Probability = 0.0,
         lr: PositiveFloat = 1e-3,
@@ -146,17 +176,40 @@ class BiLSTMSentiment(ZooModule):
         for name, p in probabilities:
             if not 0.0 <= p < 1.0:
                 raise ConfigError(f"{name} must lie in [0, 1), got {p}")
+        check_feature_options(char_ngram_buckets, char_ngram_orders, max_char_ngrams)
         self.vocabulary = Vocabulary(vocab)
         self.classes = classes
         self.text_tokenizer = Tokenizer(tokenizer, lowercase, token_pattern)
         self.max_length = max_length
         self.pack = pack
         self.word_dropout = word_dropout
+        lex = _resolve_lexicon(lexicon, lexicon_sha256)
+        self.featurizer = TextFeaturizer(
+            self.text_tokenizer,
+            self.vocabulary,
+            max_length,
+            lex,
+            token_flags,
+            char_ngram_buckets,
+            char_ngram_orders,
+            max_char_ngrams,
+        )
+        self.num_token_features = num_token_features(lex is not None, token_flags)
         self.embedding = nn.Embedding(len(vocab), embedding_dim, padding_idx=PAD_ID)
         self.embedding.weight.requires_grad_(not freeze_embeddings)
+        self.char_embedding = (
+            nn.EmbeddingBag(char_ngram_buckets + 1, embedding_dim, mode="mean", padding_idx=0)
+            if char_ngram_buckets
+            else None
+        )
         self.embedding_dropout = nn.Dropout(embedding_dropout)
         self.encoder = RecurrentEncoder(
-            embedding_dim, hidden_size, cell, num_layers, bidirectional, dropout
+            embedding_dim + self.num_token_features,
+            hidden_size,
+            cell,
+            num_layers,
+            bidirectional,
+            dropout,
         )
         if head is None:
             head = {"class_path": "many_to_one", "init_args": {"pool": "last", "dropout": 0.5}}
@@ -167,15 +220,26 @@ class BiLSTMSentiment(ZooModule):
                 f"ManyToOne, got {type(self.head).__name__}"
             )
         hparams = dict(locals())
-        for key in ("self", "__class__", "name", "p", "probabilities"):
+        for key in ("self", "__class__", "name", "p", "probabilities", "lex"):
             hparams.pop(key, None)
         hparams["vocab"], hparams["classes"] = vocab, classes
+        # plain values only: the lexicon itself (not a path), the n-gram orders as a list
+        hparams["lexicon"] = dict(lex.values) if lex is not None else None
+        hparams["lexicon_sha256"] = lex.sha256 if lex is not None else None
+        hparams["char_ngram_orders"] = [int(n) for n in char_ngram_orders]
         hparams["head"] = self.head.config()  # plain dict: the checkpoint stays weights_only-safe
         self.save_hyperparameters(hparams)
         self._pretrained_loaded = False
         self.train_acc = MulticlassAccuracy(len(classes), average="micro")
         self.val_metrics = self._make_metrics()
         self.test_metrics = self._make_metrics()
+        # per-corpus accuracy ("val_amazon" -> metric), made when batches name their corpora
+        self.corpus_metrics = nn.ModuleDict()
+
+    @property
+    def uses_features(self) -> bool:
+        """Whether the model reads token features or character n-grams besides the ids."""
+        return self.num_token_features > 0 or self.char_embedding is not None
 
     # ------------------------------------------------------------------ metrics
     def _make_metrics(self) -> nn.ModuleDict:
@@ -196,14 +260,46 @@ class BiLSTMSentiment(ZooModule):
         metrics["auroc"].update(scores, y)
 
     # ------------------------------------------------------------------ model
-    def encode(self, x: Tensor, lengths: Tensor | None = None) -> EncoderOutput:
-        """``x: (B, T)`` ids -> :class:`EncoderOutput` of the recurrent encoder."""
+    def embed(self, x: Tensor, feats: Tensor | None = None, ngrams: Tensor | None = None) -> Tensor:
+        """``x: (B, T)`` ids [, ``feats: (B, T, F)``, ``ngrams: (B, T, K)``] -> the encoder's
+        input ``(B, T, embedding_dim + F)``: word embedding (+ mean n-gram embedding), dropout,
+        then the token features concatenated."""
         if x.dim() != 2:
             raise ValueError(f"expected token ids of shape (B, T), got {tuple(x.shape)}")
-        if self.training and self.word_dropout > 0:
-            drop = torch.rand(x.shape, device=x.device) < self.word_dropout
+        if self.training and self.word_dropout > 0:  # n-grams and features stay: a stand-in
+            drop = torch.rand(x.shape, device=x.device) < self.word_dropout  # for unseen words
             x = x.masked_fill(drop & (x != PAD_ID), UNK_ID)
-        emb = self.embedding_dropout(self.embedding(x))
+        emb = self.embedding(x)
+        if self.char_embedding is not None:
+            if ngrams is None or ngrams.shape[:2] != x.shape:
+                raise ValueError(
+                    f"this model reads character n-grams: pass ngrams of shape (B, T, K) "
+                    f"matching x {tuple(x.shape)}, got "
+                    f"{None if ngrams is None else tuple(ngrams.shape)}"
+                )
+            flat = self.char_embedding(ngrams.reshape(-1, ngrams.shape[-1]))
+            emb = emb + flat.view(*x.shape, -1)
+        emb = self.embedding_dropout(emb)
+        if self.num_token_features:
+            expected = (*x.shape, self.num_token_features)
+            if feats is None or tuple(feats.shape) != expected:
+                raise ValueError(
+                    f"this model reads {self.num_token_features} token feature(s): pass feats of "
+                    f"shape {expected}, got {None if feats is None else tuple(feats.shape)}"
+                )
+            emb = torch.cat([emb, feats.to(emb.dtype)], dim=-1)
+        return emb
+
+    def encode(
+        self,
+        x: Tensor,
+        lengths: Tensor | None = None,
+        feats: Tensor | None = None,
+        ngrams: Tensor | None = None,
+    ) -> EncoderOutput:
+        """``x: (B, T)`` ids (and the token features, see :meth:`embed`) -> the
+        :class:`EncoderOutput` of the recurrent encoder."""
+        emb = self.embed(x, feats, ngrams)
         if self.pack or lengths is None:
             return self.encoder(emb, lengths)
         return self._encode_padded(emb, lengths)
@@ -224,12 +320,28 @@ class BiLSTMSentiment(ZooModule):
         h_n[-len(top) :] = torch.stack(top)
         return EncoderOutput(outputs, h_n, None, lengths.cpu())
 
-    def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
-        """``x: (B, T)`` token ids (0 = padding), ``lengths: (B,)`` -> logits ``(B, classes)``."""
-        return self.head(self.encode(x, lengths))
+    def forward(
+        self,
+        x: Tensor,
+        lengths: Tensor | None = None,
+        feats: Tensor | None = None,
+        ngrams: Tensor | None = None,
+    ) -> Tensor:
+        """``x: (B, T)`` token ids (0 = padding), ``lengths: (B,)`` [, ``feats: (B, T, F)``,
+        ``ngrams: (B, T, K)`` for a model with token features] -> logits ``(B, classes)``."""
+        return self.head(self.encode(x, lengths, feats, ngrams))
+
+    def _batch_logits(self, batch: Mapping[str, Any]) -> Tensor:
+        return self(batch["x"], batch.get("lengths"), batch.get("feats"), batch.get("ngrams"))
 
     # ------------------------------------------------------------------ export
     def export_module(self) -> nn.Module:
+        if self.uses_features:
+            raise ConfigError(
+                "export covers the plain BiLSTM (token ids in, logits out); this model also "
+                "reads lexicon / flag features or character n-grams, which the exported graph "
+                "has no input for. Use predict_text or the checkpoint instead"
+            )
         return _SentimentNet(self.embedding, self.encoder, self.head)
 
     def example_inputs(self) -> tuple[Tensor, ...]:
@@ -312,7 +424,7 @@ class BiLSTMSentiment(ZooModule):
     # ------------------------------------------------------------------ steps
     def training_step(self, batch: Any, batch_idx: int) -> Tensor:
         batch = self.as_batch(batch, "train")
-        logits = self(batch["x"], batch.get("lengths"))
+        logits = self._batch_logits(batch)
         if batch.get("y_soft") is not None:
             loss = -(batch["y_soft"] * logits.float().log_softmax(-1)).sum(-1).mean()
         else:
@@ -326,7 +438,7 @@ class BiLSTMSentiment(ZooModule):
 
     def _eval_step(self, batch: Any, stage: str) -> None:
         batch = self.as_batch(batch, stage)
-        logits = self(batch["x"], batch.get("lengths"))
+        logits = self._batch_logits(batch)
         loss = F.cross_entropy(logits.float(), batch["y"])
         batch_size = batch["x"].shape[0]
         metrics = self.val_metrics if stage == "val" else self.test_metrics
@@ -336,6 +448,33 @@ class BiLSTMSentiment(ZooModule):
             self.log(
                 f"{stage}/{name}", metric, on_step=False, on_epoch=True,
                 prog_bar=name == "acc", batch_size=batch_size,
+            )  # fmt: skip
+        if batch.get("corpus") is not None:
+            self._log_corpus_accuracy(stage, logits, batch)
+
+    def _log_corpus_accuracy(self, stage: str, logits: Tensor, batch: Mapping[str, Any]) -> None:
+        """``{stage}/acc/{corpus}`` for texts from named corpora (see ``corpus`` in the batch).
+
+        One metric per corpus name of the batch, made on the first batch that names it; every
+        batch names all corpora of its data module, so every process makes the same ones."""
+        names, corpus = batch["corpus_names"], batch["corpus"]
+        for name in names:
+            key = f"{stage}_{name}"
+            if key not in self.corpus_metrics:
+                metric = MulticlassAccuracy(len(self.classes), average="micro")
+                self.corpus_metrics[key] = metric.to(logits.device)
+        preds = logits.detach().argmax(-1)
+        for i, name in enumerate(names):
+            mask = corpus == i
+            count = int(mask.sum())
+            if count == 0:
+                continue
+            key = f"{stage}_{name}"
+            metric = self.corpus_metrics[key]
+            metric.update(preds[mask], batch["y"][mask])
+            self.log(
+                f"{stage}/acc/{name}", metric, on_step=False, on_epoch=True, batch_size=count,
+                metric_attribute=f"corpus_metrics.{key}",  # made after Lightning listed metrics
             )  # fmt: skip
 
     def validation_step(self, batch: Any, batch_idx: int) -> None:
@@ -359,7 +498,7 @@ class BiLSTMSentiment(ZooModule):
         "line"}`` (plus ``"target"`` when the input is labelled). A tuple or bare-tensor batch of
         token ids has no texts: its records hold the label and probabilities only."""
         batch = self.as_batch(batch, "predict")
-        probs = self(batch["x"], batch.get("lengths")).float().softmax(-1)
+        probs = self._batch_logits(batch).float().softmax(-1)
         records = self._records(batch.get("text"), probs)
         for i, record in enumerate(records):
             if "line" in batch:
@@ -395,16 +534,65 @@ class BiLSTMSentiment(ZooModule):
         was_training = self.training
         self.eval()
         try:
-            ids = [self.tokenize(t) for t in texts]
-            order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-            probs = torch.empty(len(ids), len(self.classes))
+            if self.uses_features:
+                encoded = self.featurizer.encode_many(texts)[0]
+                seqs = [e.ids for e in encoded]
+            else:
+                encoded = None
+                seqs = [torch.tensor(self.tokenize(t), dtype=torch.long) for t in texts]
+            order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+            probs = torch.empty(len(seqs), len(self.classes))
             device = self.embedding.weight.device
+            pad = nn.utils.rnn.pad_sequence
             for start in range(0, len(order), batch_size):
                 chunk = order[start : start + batch_size]
-                seqs = [torch.tensor(ids[i], dtype=torch.long) for i in chunk]
-                x = nn.utils.rnn.pad_sequence(seqs, batch_first=True, padding_value=PAD_ID)
-                lengths = torch.tensor([len(s) for s in seqs])
-                probs[chunk] = self(x.to(device), lengths).float().softmax(-1).cpu()
+                x = pad([seqs[i] for i in chunk], batch_first=True, padding_value=PAD_ID)
+                lengths = torch.tensor([len(seqs[i]) for i in chunk])
+                feats = ngrams = None
+                if encoded is not None and self.num_token_features:
+                    feats = pad([encoded[i].feats for i in chunk], batch_first=True).to(device)
+                if encoded is not None and self.char_embedding is not None:
+                    ngrams = pad([encoded[i].ngrams for i in chunk], batch_first=True).to(device)
+                logits = self(x.to(device), lengths, feats, ngrams)
+                probs[chunk] = logits.float().softmax(-1).cpu()
         finally:
             self.train(was_training)
         return self._records(list(texts), probs)
+
+
+def _resolve_lexicon(lexicon: dict | str | None, expected_sha256: str | None) -> Lexicon | None:
+    """The model's lexicon from a dict (stored in the checkpoint) or a file (``"vader"`` or a
+    path), checked against ``expected_sha256`` when given.
+
+    Raises:
+        CheckpointError: the lexicon does not match ``expected_sha256``, or a checksum is given
+            without a lexicon.
+        DataError: the lexicon file is missing or malformed.
+    """
+    if lexicon is None:
+        if expected_sha256 is not None:
+            raise CheckpointError(
+                f"the model was trained with a lexicon (sha256 {expected_sha256[:12]}...) but "
+                "none is given: load the checkpoint without overriding `lexicon`"
+            )
+        return None
+    if isinstance(lexicon, str):
+        path = fetch_vader_lexicon() if lexicon == "vader" else lexicon
+        lex = read_lexicon(path)
+        given = f"the lexicon {lexicon!r}"
+    elif isinstance(lexicon, Mapping):
+        lex = Lexicon(lexicon)
+        given = "the lexicon given"
+    else:
+        raise ConfigError(
+            f"lexicon must be a {{token: valence}} dict, 'vader' or a file path, got "
+            f"{type(lexicon).__name__}"
+        )
+    if expected_sha256 is not None and lex.sha256 != expected_sha256:
+        raise CheckpointError(
+            f"{given} ({len(lex)} tokens, sha256 {lex.sha256[:12]}...) does not match the one "
+            f"the model was trained with (sha256 {expected_sha256[:12]}...): predictions would "
+            "silently change. Load the checkpoint without a `lexicon` override to use the "
+            "lexicon stored in it"
+        )
+    return lex

@@ -12,8 +12,15 @@ from typing import Any
 import pytest
 
 from lstmzoo.data.text import snippets
-from lstmzoo.data.text.snippets import SDIST_NAME, SNIPPETS_NAME, fetch_movie_snippets
-from lstmzoo.errors import DataError
+from lstmzoo.data.text.snippets import (
+    CORPORA,
+    SDIST_NAME,
+    SNIPPETS_NAME,
+    fetch_corpus,
+    fetch_movie_snippets,
+    fetch_vader_lexicon,
+)
+from lstmzoo.errors import ConfigError, DataError
 
 SNIPPET_TEXT = b"1\t2.5\tA fine film\r\n2\t-1.5\tDull and long\r\n"
 
@@ -143,3 +150,33 @@ def test_default_cache_dir(monkeypatch: Any, tmp_path: Path) -> None:
     monkeypatch.delenv("LSTMZOO_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert snippets.default_cache_dir() == tmp_path / "xdg" / "lstmzoo"
+
+
+def test_every_corpus_and_the_lexicon_come_from_the_sdist(tmp_path: Path, monkeypatch: Any) -> None:
+    files = {name: f"{corpus}\t1.5\ttext\r\n".encode() for corpus, name in CORPORA.items()}
+    inner = _tar_bytes({f"hutto_ICWSM_2014/{name}": data for name, data in files.items()})
+    lexicon = b"good\t1.9\t0.9\t[2, 1, 1, 3, 2, 4, 2, 2, 1, 1]\r\n"
+    sdist = _tar_bytes(
+        {
+            "vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz": inner,
+            "vaderSentiment-3.3.2/vaderSentiment/vader_lexicon.txt": lexicon,
+        }
+    )
+    path = tmp_path / SDIST_NAME
+    path.write_bytes(sdist)
+    monkeypatch.setattr(snippets, "SDIST_SHA256", hashlib.sha256(sdist).hexdigest())
+    for corpus, name in CORPORA.items():
+        got = fetch_corpus(corpus, path, cache_dir=tmp_path / "cache")
+        assert got.name == name and got.read_bytes() == files[name]
+    assert fetch_vader_lexicon(path, cache_dir=tmp_path / "cache").read_bytes() == lexicon
+    # later calls find the extracted files in the cache, with no archive and no download
+    assert fetch_corpus("nyt", cache_dir=tmp_path / "cache", download=False).is_file()
+    inner_path = tmp_path / "hutto_ICWSM_2014.tar.gz"
+    inner_path.write_bytes(inner)
+    assert (
+        fetch_corpus("amazon", inner_path, tmp_path / "c2").read_bytes() == files[CORPORA["amazon"]]
+    )
+    with pytest.raises(DataError, match=r"lexicon is in the vaderSentiment-3\.3\.2\.tar\.gz"):
+        fetch_vader_lexicon(inner_path, tmp_path / "c2")
+    with pytest.raises(ConfigError, match="valid names: movies, amazon, nyt, tweets"):
+        fetch_corpus("imdb", path)

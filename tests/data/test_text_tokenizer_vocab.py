@@ -68,3 +68,33 @@ def test_vocab_round_trip_through_plain_list() -> None:
         Vocabulary(["x", PAD, UNK])
     with pytest.raises(ValueError, match="twice"):
         Vocabulary([PAD, UNK, "x", "x"])
+
+
+def test_social_tokenizer_keeps_emoticons_negations_and_intensity() -> None:
+    tok = Tokenizer("social")
+    tokens, caps, elongated = tok.analyze(
+        "I LOVE it soooo much :D <3 but it isn't GREAT!!? http://x.io/a @bob xD (: 10:30"
+    )
+    assert tokens == [
+        "i", "love", "it", "soo", "much", ":D", "<3", "but", "it", "isn't", "great", "!", "!",
+        "?", "<url>", "@user", "xD", "(:", "10", ":", "30",
+    ]  # fmt: skip
+    assert [t for t, c in zip(tokens, caps) if c] == ["love", "great"]  # "I" is one letter
+    assert [t for t, e in zip(tokens, elongated) if e] == ["soo"]
+    assert tok(":-) Good") == [":-)", "good"]
+    assert Tokenizer(**tok.config()).config() == {
+        "kind": "social",
+        "lowercase": True,
+        "pattern": None,
+    }
+    with pytest.raises(ValueError, match="pattern only applies"):
+        Tokenizer("social", pattern=r"\w+")
+
+
+def test_word_tokenizer_analyze_matches_call() -> None:
+    tok = Tokenizer()
+    text = "Not BAD, reaaally good!"
+    tokens, caps, elongated = tok.analyze(text)
+    assert tokens == tok(text)
+    assert caps == [False, True, False, False, False, False]
+    assert elongated == [False, False, False, True, False, False]

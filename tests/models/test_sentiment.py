@@ -14,11 +14,11 @@ import pytest
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from helpers_text import tiny_cli_args, write_tiny_dataset
+from helpers_text import tiny_cli_args, write_lexicon, write_rated_corpora, write_tiny_dataset
 
 import lstmzoo
 from lstmzoo.data.text import TextClassificationData
-from lstmzoo.errors import ConfigError, DataError
+from lstmzoo.errors import CheckpointError, ConfigError, DataError
 from lstmzoo.models.sentiment import BiLSTMSentiment
 
 REPO = Path(__file__).resolve().parents[2]
@@ -307,3 +307,81 @@ def test_cli_fit_test_predict(tmp_path: Path) -> None:
     assert all(set(r["probabilities"]) == {"neg", "pos"} for r in records)
     hparams = torch.load(ckpts[0], weights_only=True)["hyper_parameters"]
     assert hparams["classes"] == ["neg", "pos"] and "wonderful" in hparams["vocab"]
+
+
+FEATURES = dict(
+    tokenizer="social", token_flags=True, char_ngram_buckets=64, char_ngram_orders=[2, 3],
+    max_char_ngrams=6,
+)  # fmt: skip
+
+
+def test_token_features_widen_the_encoder_input_only() -> None:
+    model = _model(lexicon={"good": 1.9, "bad": -2.5}, **FEATURES)
+    assert model.num_token_features == 3 and model.encoder.input_size == 8 + 3
+    assert model.hparams["lexicon_sha256"] and model.hparams["char_ngram_orders"] == [2, 3]
+    x = torch.tensor([[2, 4, 6], [3, 1, 0]])
+    feats, ngrams = torch.randn(2, 3, 3), torch.randint(0, 65, (2, 3, 6))
+    logits = model(x, torch.tensor([3, 2]), feats, ngrams)
+    assert logits.shape == (2, 2)
+    logits.sum().backward()
+    assert model.char_embedding.weight.grad is not None
+    with pytest.raises(ValueError, match="token feature"):
+        model(x, torch.tensor([3, 2]), None, ngrams)
+    with pytest.raises(ValueError, match="character n-grams"):
+        model(x, torch.tensor([3, 2]), feats, None)
+    with pytest.raises(ConfigError, match="export covers the plain BiLSTM"):
+        model.export_module()
+    # an unknown word differs from another unknown word through its n-grams
+    probs = model.predict_text(["sooo grreat", "terrrible"])
+    assert probs[0]["probabilities"] != probs[1]["probabilities"]
+
+
+# Lightning's pytree helper calls a torch API that torch 2.13 deprecates: not ours to fix
+@pytest.mark.filterwarnings("ignore:.*isinstance\\(treespec, LeafSpec\\)")
+def test_general_features_fit_test_per_corpus_and_reload(tmp_path: Path) -> None:
+    folder = write_rated_corpora(tmp_path / "hutto", n=60)
+    lex_path = write_lexicon(tmp_path / "lex.txt")
+    dm = TextClassificationData(
+        corpora=["movies", "amazon", "nyt", "tweets"], snippets_file=str(folder),
+        lexicon=str(lex_path), soft_labels=1.5, batch_size=16, seed=0, **FEATURES,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    model = BiLSTMSentiment(**dm.model_kwargs(), embedding_dim=12, hidden_size=8, lr=0.01)
+    trainer = _trainer(tmp_path / "run", epochs=2)
+    trainer.fit(model, datamodule=dm)
+    assert "val/acc/tweets" in trainer.callback_metrics
+    result = trainer.test(model, datamodule=dm, verbose=False)[0]
+    for corpus in ("movies", "amazon", "nyt", "tweets"):
+        assert 0.0 <= result[f"test/acc/{corpus}"] <= 1.0
+    counts = [sum(1 for c in dm.test_set.corpus if c == i) for i in range(4)]
+    pooled = sum(result[f"test/acc/{c}"] * n for c, n in zip(dm.corpora, counts)) / sum(counts)
+    assert result["test/acc"] == pytest.approx(pooled, abs=1e-6)
+
+    ckpt = tmp_path / "general.ckpt"
+    trainer.save_checkpoint(ckpt)
+    raw = torch.load(ckpt, map_location="cpu", weights_only=True)
+    assert raw["hyper_parameters"]["lexicon"]["great"] == 3.1
+    texts = ["GREAT stuff :)", "baaaad and dull :(", "unheard-of wordz"]
+    model.eval()
+    expected = model.predict_text(texts)
+    again = BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu", weights_only=True)
+    for a, b in zip(again.predict_text(texts), expected):
+        assert a["probabilities"] == pytest.approx(b["probabilities"], abs=1e-6)
+    # the same lexicon file may be named when loading; a different one is refused
+    BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu", lexicon=str(lex_path))
+    other = write_lexicon(tmp_path / "other.txt", ["great\t1.0\t0.5\t[1, 1]"])
+    with pytest.raises(CheckpointError, match="does not match the one the model was trained"):
+        BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu", lexicon=str(other))
+    # the batched features of the data module and predict_text agree
+    dm.setup("test")
+    batch = next(iter(dm.test_dataloader()))
+    with torch.no_grad():
+        logits = model(batch["x"], batch["lengths"], batch["feats"], batch["ngrams"])
+    direct = model.predict_text(batch["text"])
+    for row, record in zip(logits.softmax(-1), direct):
+        assert record["probabilities"]["positive"] == pytest.approx(float(row[1]), abs=1e-5)
+
+
+def test_lexicon_checksum_without_lexicon_is_an_error() -> None:
+    with pytest.raises(CheckpointError, match="trained with a lexicon"):
+        _model(lexicon=None, lexicon_sha256="ab" * 32)

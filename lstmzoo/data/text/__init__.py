@@ -6,30 +6,44 @@ from lstmzoo.data.text.datamodule import (
     encode_texts,
     text_collate,
 )
+from lstmzoo.data.text.features import EncodedText, TextFeaturizer
+from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
 from lstmzoo.data.text.readers import Example, detect_format, read_examples
 from lstmzoo.data.text.sampler import BucketBatchSampler, sorted_batches
-from lstmzoo.data.text.snippets import fetch_movie_snippets
+from lstmzoo.data.text.snippets import (
+    CORPORA,
+    fetch_corpus,
+    fetch_movie_snippets,
+    fetch_vader_lexicon,
+)
 from lstmzoo.data.text.tokenizer import Tokenizer
 from lstmzoo.data.text.vectors import WordVectors, load_word_vectors
 from lstmzoo.data.text.vocab import PAD, PAD_ID, UNK, UNK_ID, Vocabulary
 
 __all__ = [
+    "CORPORA",
     "PAD",
     "PAD_ID",
     "UNK",
     "UNK_ID",
     "BucketBatchSampler",
+    "EncodedText",
     "EncodedTexts",
     "Example",
+    "Lexicon",
     "TextClassificationData",
+    "TextFeaturizer",
     "Tokenizer",
     "Vocabulary",
     "WordVectors",
     "detect_format",
     "encode_texts",
+    "fetch_corpus",
     "fetch_movie_snippets",
+    "fetch_vader_lexicon",
     "load_word_vectors",
     "read_examples",
+    "read_lexicon",
     "sorted_batches",
     "text_collate",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import math
 import os
@@ -16,12 +17,26 @@ from torch.utils.data import DataLoader, Dataset
 
 from lstmzoo.argtypes import NonNegativeInt, PositiveFloat, PositiveInt, Probability
 from lstmzoo.data.base import ZooDataModule
-from lstmzoo.data.text.readers import Example, Format, detect_format, read_examples, where
+from lstmzoo.data.text.features import TextFeaturizer, check_feature_options
+from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
+from lstmzoo.data.text.readers import (
+    Example,
+    Format,
+    detect_format,
+    read_examples,
+    read_snippets,
+    where,
+)
 from lstmzoo.data.text.sampler import BucketBatchSampler
-from lstmzoo.data.text.snippets import fetch_movie_snippets
+from lstmzoo.data.text.snippets import (
+    check_corpus_names,
+    fetch_corpus,
+    fetch_movie_snippets,
+    fetch_vader_lexicon,
+)
 from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
 from lstmzoo.data.text.vocab import PAD_ID, UNK_ID, Vocabulary
-from lstmzoo.errors import DataError
+from lstmzoo.errors import CheckpointError, ConfigError, DataError
 
 __all__ = ["EncodedTexts", "TextClassificationData", "encode_texts", "text_collate"]
 
@@ -34,7 +49,10 @@ class EncodedTexts(Dataset):
     """Token-id sequences with optional class ids, the raw texts and where each came from.
 
     Items: ``{"ids": (T_i,) int64, "y": int (when labelled), "text": str, "line": int}``, plus
-    ``"y_soft": (C,)`` target probabilities when soft targets are given.
+    ``"y_soft": (C,)`` target probabilities when soft targets are given, ``"feats": (T_i, F)``
+    and ``"ngrams": (T_i, K)`` when token features are given (see
+    :mod:`lstmzoo.data.text.features`) and ``"corpus": int`` (an index into ``corpus_names``,
+    also given as ``"corpus_names"``) when the texts come from named corpora.
     """
 
     def __init__(
@@ -44,12 +62,22 @@ class EncodedTexts(Dataset):
         labels: list[int] | None = None,
         lines: list[int] | None = None,
         soft_targets: list[list[float]] | None = None,
+        feats: list[Tensor] | None = None,
+        ngrams: list[Tensor] | None = None,
+        corpus: list[int] | None = None,
+        corpus_names: list[str] | None = None,
     ) -> None:
         self.ids = ids
         self.soft_targets = soft_targets
         self.texts = texts
         self.labels = labels
         self.lines = lines if lines is not None else list(range(1, len(ids) + 1))
+        self.feats = feats
+        self.ngrams = ngrams
+        if (corpus is None) != (corpus_names is None):
+            raise ValueError("corpus and corpus_names go together")
+        self.corpus = corpus
+        self.corpus_names = corpus_names
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -61,6 +89,13 @@ class EncodedTexts(Dataset):
             item["y"] = self.labels[index]
         if self.soft_targets is not None:
             item["y_soft"] = self.soft_targets[index]
+        if self.feats is not None:
+            item["feats"] = self.feats[index]
+        if self.ngrams is not None:
+            item["ngrams"] = self.ngrams[index]
+        if self.corpus is not None:
+            item["corpus"] = self.corpus[index]
+            item["corpus_names"] = self.corpus_names
         return item
 
     @property
@@ -72,7 +107,9 @@ class EncodedTexts(Dataset):
 def text_collate(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Pad token ids with ``<pad>`` (0): ``{"x": (B, T_max) int64, "lengths": (B,), "y": (B,),
     "text": list[str], "line": list[int]}`` (``y`` only for labelled samples; ``y_soft: (B, C)``
-    float target probabilities when the samples carry them)."""
+    float target probabilities when the samples carry them; ``feats: (B, T_max, F)`` float and
+    ``ngrams: (B, T_max, K)`` int64, zero-padded, when the samples carry token features;
+    ``corpus: (B,)`` int64 with ``corpus_names: list[str]`` when they come from named corpora)."""
     batch: dict[str, Any] = {
         "x": pad_sequence([s["ids"] for s in samples], batch_first=True, padding_value=PAD_ID),
         "lengths": torch.tensor([len(s["ids"]) for s in samples], dtype=torch.long),
@@ -83,6 +120,12 @@ def text_collate(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
         batch["y"] = torch.tensor([s["y"] for s in samples], dtype=torch.long)
     if "y_soft" in samples[0]:
         batch["y_soft"] = torch.tensor([s["y_soft"] for s in samples], dtype=torch.float32)
+    for key in ("feats", "ngrams"):
+        if key in samples[0]:
+            batch[key] = pad_sequence([s[key] for s in samples], batch_first=True)
+    if "corpus" in samples[0]:
+        batch["corpus"] = torch.tensor([s["corpus"] for s in samples], dtype=torch.long)
+        batch["corpus_names"] = list(samples[0]["corpus_names"])
     return batch
 
 
@@ -118,6 +161,13 @@ class TextClassificationData(ZooDataModule):
       checked, cached in ``cache_dir``; or offline from ``snippets_file``). Label:
       ``"positive"`` when the mean rating is > 0, else ``"negative"``. A fixed split (seeded by
       ``split_seed``, independent of the training seed) gives train / val / test.
+    * ``corpora``: any of the four rated corpora of the same source distribution,
+      ``["movies", "amazon", "nyt", "tweets"]`` (see :mod:`lstmzoo.data.text.snippets`), labelled
+      like the movie snippets. Each corpus is cut on its own with the same fixed split (so
+      ``corpora: [movies]`` gives exactly the default split) and the splits are concatenated;
+      batches carry each text's corpus, and the model reports per-corpus accuracy
+      (``test/acc/amazon``, ...) next to the pooled ``test/acc``. Tweets are HTML-unescaped
+      (``&amp;`` -> ``&``, ``&lt;3`` -> ``<3``) as they were stored escaped.
     * ``train_file`` (and optionally ``val_file`` / ``test_file``): CSV, TSV, JSONL, GLUE SST-2
       TSV, an ``aclImdb`` folder (its ``test/`` half is the test split) or a snippets file. Without
       ``val_file`` the validation split is cut from the training file (``val_fraction``).
@@ -134,8 +184,11 @@ class TextClassificationData(ZooDataModule):
         format: reader format, ``"auto"`` picks by name (see :mod:`lstmzoo.data.text.readers`).
         text_column, label_column: column names (CSV / TSV) or keys (JSONL).
         encoding: text encoding of the files.
+        corpora: names of the rated corpora to read (see above); ``None``: the movie snippets
+            (or the user's files).
         snippets_file: local copy of the snippets (``.txt``, ``hutto_ICWSM_2014.tar.gz`` or
-            ``vaderSentiment-3.3.2.tar.gz``): no network needed.
+            ``vaderSentiment-3.3.2.tar.gz``): no network needed. With ``corpora``, the archives
+            or a folder holding the extracted ``*_GroundTruth.txt`` files.
         cache_dir: download / extraction cache (default ``~/.cache/lstmzoo``).
         download: allow the pip download of the snippets.
         neutral_band: snippets with ``|rating| <= neutral_band`` are dropped from the splits in
@@ -148,7 +201,15 @@ class TextClassificationData(ZooDataModule):
             Validation and test always use the hard labels (rating > 0).
         val_fraction, test_fraction: split sizes cut from the data when no file gives them.
         split_seed: seed of those cuts (keep it fixed to compare runs).
-        tokenizer, lowercase, token_pattern: see :class:`~lstmzoo.data.text.Tokenizer`.
+        tokenizer, lowercase, token_pattern: see :class:`~lstmzoo.data.text.Tokenizer`
+            (``"social"`` keeps emoticons and marks ALL CAPS and elongations).
+        lexicon: a per-token valence feature from a sentiment lexicon: ``"vader"`` (the lexicon
+            of the same vaderSentiment source distribution) or the path of a file in VADER's
+            format (see :mod:`lstmzoo.data.text.lexicon`). The model stores the lexicon and its
+            SHA-256; testing a checkpoint with a different one is an error.
+        token_flags: per-token ALL-CAPS and elongation flags as features.
+        char_ngram_buckets, char_ngram_orders, max_char_ngrams: hashed character n-grams of
+            every token (0 buckets: none); see :mod:`lstmzoo.data.text.features`.
         min_freq, max_vocab_size: vocabulary pruning (see :meth:`Vocabulary.build`).
         max_length: texts are cut to this many tokens (the count of cut texts is logged).
         vocab, classes: preset vocabulary / class list (set from a checkpoint; normally derived).
@@ -174,6 +235,7 @@ class TextClassificationData(ZooDataModule):
         text_column: str = "text",
         label_column: str = "label",
         encoding: str = "utf-8",
+        corpora: Optional[list[str]] = None,
         snippets_file: Optional[str] = None,
         cache_dir: Optional[str] = None,
         download: bool = True,
@@ -186,6 +248,11 @@ class TextClassificationData(ZooDataModule):
         tokenizer: TokenizerKind = "word",
         lowercase: bool = True,
         token_pattern: Optional[str] = None,
+        lexicon: Optional[str] = None,
+        token_flags: bool = False,
+        char_ngram_buckets: NonNegativeInt = 0,
+        char_ngram_orders: list[int] = [3, 4],  # noqa: B006 - never mutated
+        max_char_ngrams: PositiveInt = 16,
         min_freq: PositiveInt = 1,
         max_vocab_size: Optional[PositiveInt] = None,
         max_length: Optional[PositiveInt] = 256,
@@ -212,6 +279,22 @@ class TextClassificationData(ZooDataModule):
             raise ValueError(
                 f"drop_neutral_from takes 'train', 'val', 'test', got {sorted(bad_splits)}"
             )
+        if corpora is not None and train_file is not None:
+            raise ConfigError(
+                "set either data.init_args.corpora (the rated corpora) or train_file (your own "
+                "data), not both"
+            )
+        self.corpora: list[str] | None = (
+            check_corpus_names(corpora) if corpora is not None else None
+        )
+        check_feature_options(char_ngram_buckets, char_ngram_orders, max_char_ngrams)
+        self.lexicon_source = lexicon
+        self.token_flags = token_flags
+        self.char_ngram_buckets = char_ngram_buckets
+        self.char_ngram_orders = [int(n) for n in char_ngram_orders]
+        self.max_char_ngrams = max_char_ngrams
+        self._lexicon: Lexicon | None = None
+        self._featurizer: TextFeaturizer | None = None
         self.train_file = train_file
         self.val_file = val_file
         self.test_file = test_file
@@ -242,13 +325,18 @@ class TextClassificationData(ZooDataModule):
         self.skip_empty_predict = skip_empty_predict
         self._splits: dict[str, list[Example]] | None = None
         self._snippets_path: Path | None = None
+        self._corpus_paths: dict[str, Path] = {}
         self.stats: dict[str, dict[str, int]] = {}
 
     # ------------------------------------------------------------------ sources
     @property
     def uses_snippets(self) -> bool:
         """Whether the data is the movie-snippet set (default, or a snippets ``train_file``)."""
-        return self.train_file is None or self._train_format() == "snippets"
+        return (
+            self.corpora is not None
+            or self.train_file is None
+            or self._train_format() == "snippets"
+        )
 
     def _train_format(self) -> str:
         if self.train_file is None:
@@ -258,11 +346,76 @@ class TextClassificationData(ZooDataModule):
         return detect_format(self.train_file, self.encoding)
 
     def prepare_data(self) -> None:
-        """Fetch the movie snippets when they are the data (a no-op for the user's files)."""
-        if self.train_file is None and self._snippets_path is None:
+        """Fetch the rated corpora (or the movie snippets) when they are the data, and the
+        lexicon when one is named (nothing to fetch for the user's files)."""
+        if self.corpora is not None:
+            local = self.snippets_file
+            if (
+                local is not None
+                and len(self.corpora) > 1
+                and not Path(local).expanduser().is_dir()
+                and not local.endswith((".tar.gz", ".tgz", ".tar"))
+            ):
+                raise ConfigError(
+                    f"data.init_args.snippets_file {local!r} is one corpus file, but corpora "
+                    f"names {len(self.corpora)}: give the vaderSentiment sdist, "
+                    "hutto_ICWSM_2014.tar.gz or a folder of the extracted *_GroundTruth.txt files"
+                )
+            for name in self.corpora:
+                if name not in self._corpus_paths:
+                    self._corpus_paths[name] = fetch_corpus(
+                        name, self.snippets_file, self.cache_dir, download=self.download
+                    )
+        elif self.train_file is None and self._snippets_path is None:
             self._snippets_path = fetch_movie_snippets(
                 self.snippets_file, self.cache_dir, download=self.download
             )
+        if self.lexicon_source is not None:
+            self.get_lexicon()
+
+    # ------------------------------------------------------------------ token features
+    @property
+    def uses_features(self) -> bool:
+        """Whether texts carry token features (lexicon, flags or character n-grams)."""
+        return (
+            self.lexicon_source is not None
+            or self._lexicon is not None
+            or self.token_flags
+            or self.char_ngram_buckets > 0
+        )
+
+    def get_lexicon(self) -> Lexicon | None:
+        """The lexicon of the ``lexicon`` option (read once), or the one adopted from a model."""
+        if self._lexicon is None and self.lexicon_source is not None:
+            if self.lexicon_source == "vader":
+                local = self.snippets_file
+                if local is not None and not (
+                    Path(local).is_dir() or Path(local).name.startswith("vaderSentiment")
+                ):
+                    local = None  # a single corpus file or the inner archive: no lexicon there
+                path = fetch_vader_lexicon(local, self.cache_dir, download=self.download)
+            else:
+                path = Path(self.lexicon_source).expanduser()
+            self._lexicon = read_lexicon(path)
+            log.info("lexicon: %d tokens from %s", len(self._lexicon), path)
+        return self._lexicon
+
+    def featurizer(self) -> TextFeaturizer:
+        """The :class:`TextFeaturizer` of the current vocabulary and feature options."""
+        self.build_vocab()
+        assert self.vocab is not None
+        if self._featurizer is None or self._featurizer.vocab is not self.vocab:
+            self._featurizer = TextFeaturizer(
+                self.tokenizer,
+                self.vocab,
+                self.max_length,
+                self.get_lexicon(),
+                self.token_flags,
+                self.char_ngram_buckets,
+                self.char_ngram_orders,
+                self.max_char_ngrams,
+            )
+        return self._featurizer
 
     def _read(self, path: str, split: str, require_label: bool = True) -> list[Example]:
         fmt = self.format
@@ -312,7 +465,9 @@ class TextClassificationData(ZooDataModule):
         if self._splits is not None:
             return self._splits
         splits: dict[str, list[Example]] = {}
-        if self.uses_snippets:
+        if self.corpora is not None:
+            splits = self._corpus_splits()
+        elif self.uses_snippets:
             if self.train_file is None:
                 self.prepare_data()
                 assert self._snippets_path is not None
@@ -342,6 +497,28 @@ class TextClassificationData(ZooDataModule):
         for name in list(splits):
             splits[name] = self._drop_neutral(self._drop_empty(splits[name], name), name)
         self._splits = splits
+        return splits
+
+    def _corpus_splits(self) -> dict[str, list[Example]]:
+        """Each named corpus cut on its own (same seed and fractions), then concatenated."""
+        assert self.corpora is not None
+        self.prepare_data()
+        splits: dict[str, list[Example]] = {"train": [], "val": [], "test": []}
+        for name in self.corpora:
+            examples = self._label_snippets(
+                read_snippets(self._corpus_paths[name], encoding=self.encoding)
+            )
+            for e in examples:
+                e.corpus = name
+                if name == "tweets":
+                    e.text = html.unescape(e.text)
+            parts = self._cut(examples, [self.val_fraction, self.test_fraction])
+            for split, part in zip(("train", "val", "test"), parts):
+                splits[split].extend(part)
+        for name in ("val", "test"):
+            file = self.val_file if name == "val" else self.test_file
+            if file is not None:
+                splits[name] = self._read(file, name)
         return splits
 
     def _drop_empty(self, examples: list[Example], split: str) -> list[Example]:
@@ -385,12 +562,16 @@ class TextClassificationData(ZooDataModule):
             self.classes = classes
 
     def _describe_source(self) -> str:
+        if self.corpora is not None:
+            return f"corpora {', '.join(self.corpora)}"
         return self.train_file or f"movie snippets from {self._snippets_path or 'the cache'}"
 
     def model_kwargs(self) -> dict[str, Any]:
-        """Vocabulary, classes and tokenization for the model (stored in its checkpoint)."""
+        """Vocabulary, classes, tokenization and token-feature options for the model (stored in
+        its checkpoint; the lexicon as a plain ``{token: valence}`` dict with its SHA-256)."""
         self.build_vocab()
         assert self.vocab is not None and self.classes is not None
+        lexicon = self.get_lexicon()
         return {
             "vocab": list(self.vocab.tokens),
             "classes": list(self.classes),
@@ -398,6 +579,12 @@ class TextClassificationData(ZooDataModule):
             "lowercase": self.tokenizer.lowercase,
             "token_pattern": self.tokenizer.config()["pattern"],
             "max_length": self.max_length,
+            "lexicon": dict(lexicon.values) if lexicon is not None else None,
+            "lexicon_sha256": lexicon.sha256 if lexicon is not None else None,
+            "token_flags": self.token_flags,
+            "char_ngram_buckets": self.char_ngram_buckets,
+            "char_ngram_orders": list(self.char_ngram_orders),
+            "max_char_ngrams": self.max_char_ngrams,
         }
 
     def adopt_model_kwargs(self, kwargs: dict[str, Any]) -> None:
@@ -414,6 +601,37 @@ class TextClassificationData(ZooDataModule):
             )
         if "max_length" in kwargs:
             self.max_length = kwargs["max_length"]
+        self._adopt_features(kwargs)
+
+    def _adopt_features(self, kwargs: dict[str, Any]) -> None:
+        """Take the model's feature options; a lexicon configured here must be the model's."""
+        stored = kwargs.get("lexicon")
+        stored_sha = kwargs.get("lexicon_sha256")
+        if isinstance(stored, dict):
+            stored_sha = Lexicon(stored).sha256
+        if self.lexicon_source is not None:
+            mine = self.get_lexicon()
+            assert mine is not None
+            if stored_sha is None:
+                raise CheckpointError(
+                    f"the checkpoint was trained without lexicon features, but "
+                    f"data.init_args.lexicon is {self.lexicon_source!r}; remove that option"
+                )
+            if mine.sha256 != stored_sha:
+                raise CheckpointError(
+                    f"the lexicon {self.lexicon_source!r} ({len(mine)} tokens, sha256 "
+                    f"{mine.sha256[:12]}...) is not the one the checkpoint was trained with "
+                    f"(sha256 {stored_sha[:12]}...); drop data.init_args.lexicon to use the "
+                    "checkpoint's own copy"
+                )
+        elif isinstance(stored, dict):
+            self._lexicon = Lexicon(stored)
+        for key in ("token_flags", "char_ngram_buckets", "max_char_ngrams"):
+            if key in kwargs:
+                setattr(self, key, kwargs[key])
+        if kwargs.get("char_ngram_orders") is not None:
+            self.char_ngram_orders = [int(n) for n in kwargs["char_ngram_orders"]]
+        self._featurizer = None
 
     # ------------------------------------------------------------------ datasets
     def encode(
@@ -435,7 +653,13 @@ class TextClassificationData(ZooDataModule):
                     )
                 labels.append(index[e.label])
         texts = [e.text for e in examples]
-        ids, truncated, longest = encode_texts(texts, self.tokenizer, self.vocab, self.max_length)
+        feats = ngrams = None
+        if self.uses_features:
+            ids, feats, ngrams, truncated, longest = self._encode_with_features(texts)
+        else:
+            ids, truncated, longest = encode_texts(
+                texts, self.tokenizer, self.vocab, self.max_length
+            )
         if truncated:
             log.warning(
                 "%s: truncated %d of %d text(s) to max_length=%d tokens (the longest had %d)",
@@ -456,7 +680,33 @@ class TextClassificationData(ZooDataModule):
         soft = None
         if split == "train" and labelled and self.soft_labels is not None:
             soft = self._soft_targets(examples)
-        return EncodedTexts(ids, texts, labels, [e.line for e in examples], soft)
+        corpus = names = None
+        if self.corpora is not None and all(e.corpus is not None for e in examples):
+            names = list(self.corpora)
+            index = {c: i for i, c in enumerate(names)}
+            corpus = [index[e.corpus] for e in examples]  # type: ignore[index]
+        return EncodedTexts(
+            ids, texts, labels, [e.line for e in examples], soft, feats, ngrams, corpus, names
+        )
+
+    def _encode_with_features(
+        self, texts: Sequence[str]
+    ) -> tuple[list[Tensor], list[Tensor] | None, list[Tensor] | None, int, int]:
+        featurizer = self.featurizer()
+        encoded, counts = featurizer.encode_many(texts)
+        ids = [e.ids for e in encoded]
+        feats = [e.feats for e in encoded]
+        ngrams = [e.ngrams for e in encoded]
+        limit = self.max_length
+        truncated = sum(1 for n in counts if limit is not None and n > limit)
+        longest = max(counts, default=0)
+        return (
+            ids,
+            feats if featurizer.num_features else None,
+            ngrams if featurizer.uses_ngrams else None,
+            truncated,
+            longest,
+        )
 
     def _soft_targets(self, examples: Sequence[Example]) -> list[list[float]] | None:
         assert self.classes is not None and self.soft_labels is not None

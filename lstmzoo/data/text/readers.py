@@ -65,6 +65,8 @@ class Example:
         source: the file it was read from.
         line: 1-based line of the record in ``source`` (its first line for multi-line CSV rows).
         score: a numeric rating when the source has one (movie snippets), else ``None``.
+        corpus: the name of the rated corpus it belongs to (``"movies"``, ``"tweets"``, ...)
+            when read as one of ``TextClassificationData(corpora=...)``, else ``None``.
     """
 
     text: str
@@ -72,6 +74,7 @@ class Example:
     source: str
     line: int
     score: float | None = None
+    corpus: str | None = None
 
 
 def where(source: str | os.PathLike[str], line: int | None = None, column: Any = None) -> str:

@@ -6,6 +6,15 @@ Two kinds, both described by plain values so a model can store them in its hyper
   pattern keeps words with their inner apostrophes (``"don't"``, ``"film's"``) and every other
   non-space character as a token of its own, so ``"!"`` and ``"?"`` survive.
 * ``"char"``: one token per character, whitespace runs collapsed to a single space.
+* ``"social"``: for reviews and tweets. Keeps emoticons whole (``":-)"``, ``":D"``, ``"<3"``,
+  ``"xD"``, ``"(:"``), keeps ``"!"`` and ``"?"`` (one token each), keeps negations with their
+  apostrophe (``"don't"``, ``"isn't"``), maps URLs to ``"<url>"`` and ``@mentions`` to ``"@user"``,
+  and cuts letter runs of three or more to two (``"soooo"`` -> ``"soo"``). Only words are
+  lower-cased (emoticons keep their case: ``":D"`` is not ``":d"``).
+
+:meth:`Tokenizer.analyze` also tells, per token, whether it was written in ALL CAPS and whether
+it was elongated, before lower-casing and run-cutting erased that: the intensity cues a
+sentiment model can take as extra features.
 """
 
 from __future__ import annotations
@@ -18,9 +27,27 @@ __all__ = ["DEFAULT_WORD_PATTERN", "Tokenizer", "TokenizerKind"]
 #: words (letters / digits / underscore, with inner apostrophes) or single punctuation marks
 DEFAULT_WORD_PATTERN = r"\w+(?:'\w+)*|[^\w\s]"
 
-TokenizerKind = Literal["word", "char"]
+TokenizerKind = Literal["word", "char", "social"]
+KINDS = ("word", "char", "social")
 
 _SPACES = re.compile(r"\s+")
+_EYES, _NOSE = r"[:;=8]", r"[-o*'^]?"
+_MOUTH = r"[)\](\[dDpP/\\:}{@|3oO0*]"
+_EMOTICON = (
+    rf"{_EYES}{_NOSE}{_MOUTH}+"  # :-) :D ;p =/ :((
+    rf"|[)\](\[dDpP/\\}}{{|]+{_NOSE}{_EYES}"  # (: )-: D:
+    r"|</?3+|\^_*\^|[xX][dD]+|-_+-|[oO]\.[oO]"  # <3 </3 ^_^ xD -_- o.O
+)
+#: the ``"social"`` tokenizer: URL | @mention | emoticon | word | one other character
+SOCIAL_PATTERN = (
+    r"(?P<url>(?:https?://|www\.)\S+)"
+    r"|(?P<user>@\w+)"
+    rf"|(?P<emo>(?<!\w)(?:{_EMOTICON})(?!\w))"
+    r"|(?P<word>\w+(?:['\u2019]\w+)*)"
+    r"|[^\w\s]"
+)
+_SOCIAL = re.compile(SOCIAL_PATTERN)
+_LONG_RUN = re.compile(r"([^\W\d_])\1{2,}")
 
 
 class Tokenizer:
@@ -41,9 +68,9 @@ class Tokenizer:
     def __init__(
         self, kind: TokenizerKind = "word", lowercase: bool = True, pattern: str | None = None
     ) -> None:
-        if kind not in ("word", "char"):
-            raise ValueError(f"unknown tokenizer {kind!r}; choose 'word' or 'char'")
-        if pattern is not None and kind != "word":
+        if kind not in KINDS:
+            raise ValueError(f"unknown tokenizer {kind!r}; choose 'word', 'char' or 'social'")
+        if pattern is not None and kind != "word":  # "char" and "social" have fixed rules
             raise ValueError("a token pattern only applies to the 'word' tokenizer")
         self.kind = kind
         self.lowercase = lowercase
@@ -54,21 +81,65 @@ class Tokenizer:
             raise ValueError(f"bad token pattern {self.pattern!r}: {err}") from err
 
     def __call__(self, text: str) -> list[str]:
+        if self.kind == "social":
+            return self.analyze(text)[0]
         if self.lowercase:
             text = text.lower()
         if self.kind == "char":
             return list(_SPACES.sub(" ", text.strip()))
         return self._regex.findall(text)
 
+    def analyze(self, text: str) -> tuple[list[str], list[bool], list[bool]]:
+        """``(tokens, caps, elongated)``: the tokens plus, per token, whether it was written in
+        ALL CAPS (two letters or more, all upper-case) and whether a letter was repeated three
+        times or more. For ``"word"`` the tokens are those of :meth:`__call__` (found before
+        lower-casing, then lower-cased); ``"char"`` tokens carry no flags (all ``False``)."""
+        if self.kind == "char":
+            tokens = self(text)
+            return tokens, [False] * len(tokens), [False] * len(tokens)
+        tokens, caps, elongated = [], [], []
+        if self.kind == "word":
+            for raw in self._regex.findall(text):
+                tokens.append(raw.lower() if self.lowercase else raw)
+                caps.append(_is_caps(raw))
+                elongated.append(_LONG_RUN.search(raw) is not None)
+            return tokens, caps, elongated
+        runs = _LONG_RUN.search(text) is not None  # most texts have none: skip the per-word test
+        lowercase = self.lowercase
+        for match in _SOCIAL.finditer(text):
+            raw, group = match.group(), match.lastgroup
+            stretched = False
+            if group == "word":
+                tok = raw
+                if runs:
+                    tok = _LONG_RUN.sub(r"\1\1", raw)
+                    stretched = tok != raw
+                if lowercase:
+                    tok = tok.lower()
+            elif group == "url":
+                tok = "<url>"
+            elif group == "user":
+                tok = "@user"
+            else:
+                tok = raw
+            tokens.append(tok)
+            caps.append(group == "word" and raw.isupper() and _is_caps(raw))
+            elongated.append(stretched)
+        return tokens, caps, elongated
+
     def config(self) -> dict[str, Any]:
         """Plain-value description; ``Tokenizer(**tok.config())`` rebuilds it."""
         return {
             "kind": self.kind,
             "lowercase": self.lowercase,
-            "pattern": None if self.kind == "char" else self.pattern,
+            "pattern": self.pattern if self.kind == "word" else None,
         }
 
     def __repr__(self) -> str:
         return (
             f"Tokenizer(kind={self.kind!r}, lowercase={self.lowercase}, pattern={self.pattern!r})"
         )
+
+
+def _is_caps(token: str) -> bool:
+    return token.isupper() and sum(c.isalpha() for c in token) >= 2
