@@ -431,8 +431,9 @@ class BiLSTMSentiment(ZooModule):
             smoothing = float(self.hparams.get("label_smoothing", 0.0))
             loss = F.cross_entropy(logits.float(), batch["y"], label_smoothing=smoothing)
         batch_size = batch["x"].shape[0]
-        self.train_acc(logits.detach().argmax(-1), batch["y"])
-        self.log("train/loss", loss, prog_bar=True, batch_size=batch_size)
+        self.train_acc.update(logits.detach().argmax(-1), batch["y"])
+        if self.log_this_step():
+            self.log("train/loss", loss, prog_bar=True, batch_size=batch_size)
         self.log("train/acc", self.train_acc, on_step=False, on_epoch=True, batch_size=batch_size)
         return loss
 
