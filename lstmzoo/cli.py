@@ -262,6 +262,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args and args[0] == "list":
             return _list_command(args[1:])
+        if args and args[0] == "sweep":  # lstmzoo sweep run | show (lstmzoo/sweep/cli.py)
+            from lstmzoo.sweep.cli import sweep_command
+
+            return sweep_command(args[1:])
         if args and args[0] == "export":
             from lstmzoo.export import export_command
 
