@@ -352,10 +352,8 @@ def load_spec(path: str | Path, data: Mapping[str, Any] | None = None) -> SweepS
     overrides = data.get("overrides") or {}
     if not isinstance(overrides, Mapping):
         raise _fail(path, "overrides", "expected a mapping of dotted config keys to values")
-    overrides = {str(k): v for k, v in overrides.items()}
-    for key in overrides:
-        if key in space:
-            raise _fail(path, f"overrides: {key}", "also swept in 'space'; keep it in one place")
+    # a key both in overrides and in space takes the swept values
+    overrides = {str(k): v for k, v in overrides.items() if str(k) not in space}
     report = data.get("report") or {}
     if not isinstance(report, Mapping):
         raise _fail(path, "report", "expected a mapping (baseline, metric, x, hue, logx, logy)")
@@ -409,15 +407,28 @@ def _parse(args: list[str]) -> tuple[Any, Any]:
         def instantiate_classes(self) -> None:  # parse and check types, build nothing
             return None
 
+    import logging
     import sys
 
     argv = sys.argv
     sys.argv = argv[:1]  # the parser reads only ``args``; keep LightningCLI from looking at ours
+    seed_log = logging.getLogger("lightning.fabric.utilities.seed")
+    level = seed_log.level
+    seed_log.setLevel(logging.WARNING)  # parsing seeds nothing worth a line
     try:
         cli = _ParseOnly(args=args, run=False)
     finally:
         sys.argv = argv
+        seed_log.setLevel(level)
     return cli.parser, cli.config
+
+
+def _dump(parser: Any, config: Any) -> str:
+    """The parsed config as YAML, ``null`` values included (a complete, explicit config)."""
+    try:
+        return parser.dump(config, skip_unset=False)  # jsonargparse >= 4.49
+    except TypeError:
+        return parser.dump(config, skip_none=False)
 
 
 def _parser_message(err: Exception) -> str:
@@ -464,7 +475,7 @@ def compose_config(
         parser, config = _parse(args)
     except ArgumentError as err:
         raise ConfigError(f"{spec.path}: {_parser_message(err)}") from None
-    composed = yaml.safe_load(parser.dump(config, skip_none=False))
+    composed = yaml.safe_load(_dump(parser, config))
     trainer = composed.setdefault("trainer", {})
     trainer["logger"] = {
         "class_path": "lightning.pytorch.loggers.CSVLogger",
@@ -511,7 +522,7 @@ def validate_against_config(spec: SweepSpec) -> None:
         parser, config = _parse(_base_args(spec))
     except ArgumentError as err:
         raise ConfigError(f"{spec.path}: base: {_parser_message(err)}") from None
-    tree = yaml.safe_load(parser.dump(config, skip_none=False))
+    tree = yaml.safe_load(_dump(parser, config))
     known = list(_flatten(tree))
     for section, keys in (("space", list(spec.space)), ("overrides", list(spec.overrides))):
         for key in keys:
