@@ -314,7 +314,6 @@ class SweepRunner:
         if now - self._last_reap < min(self.heartbeat, 5):
             return
         self._last_reap = now
-        optuna.storages.fail_stale_trials(self.study)
         host = socket.gethostname()
         for t in self.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
             owner = str(t.user_attrs.get(ATTR + "owner", ""))
@@ -328,6 +327,8 @@ class SweepRunner:
                     t._trial_id, ATTR + "error", f"its runner (pid {pid}) is gone"
                 )
                 self.storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
+        # elsewhere (or when the pid check could not tell): no heartbeat for the grace period
+        optuna.storages.fail_stale_trials(self.study)
 
     def state(self) -> SweepState:
         """Classify the study's trials by (point, seed)."""

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import lightning.pytorch as pl
+import yaml
 from lightning.pytorch.callbacks import Callback, ModelCheckpoint, ProgressBar
 from lightning.pytorch.utilities.exceptions import SIGTERMException
 
@@ -146,7 +147,10 @@ def run_trial(opts: argparse.Namespace) -> dict[str, Any]:
         pruner_args = json.loads(opts.pruner_args or "{}")
         trial = _trial_for_pruning(opts.storage, opts.study, opts.trial_id, pruner_args)
     watch = MetricWatch(opts.metric, trial)
-    callbacks = [ResumableCheckpoint(), _Quiet(), watch]
+    callbacks: list[Callback] = [ResumableCheckpoint(), watch]
+    config = yaml.safe_load(Path(opts.config).read_text(encoding="utf-8")) or {}
+    if (config.get("trainer") or {}).get("enable_progress_bar") is not False:
+        callbacks.append(_Quiet())  # the log file gets no progress bar
     started = time.monotonic()
     result: dict[str, Any] = {"status": "failed"}
     cli = None
