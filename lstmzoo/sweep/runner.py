@@ -445,9 +445,7 @@ class SweepRunner:
         if spec.test:
             cmd.append("--test")
         if spec.pruner == "median":
-            cmd += [
-                "--storage",
-                self.storage_url,
+            cmd += [  # the storage URL (it may hold a password) goes in the environment
                 "--study",
                 self.name,
                 "--trial-id",
@@ -459,6 +457,8 @@ class SweepRunner:
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
+        if self.spec.pruner == "median":
+            env["LSTMZOO_SWEEP_STORAGE"] = self.storage_url
         threads = str(self.threads)
         env.update(
             OMP_NUM_THREADS=threads,
@@ -538,7 +538,8 @@ class SweepRunner:
         if status == "metric_missing":
             self._fatal = ConfigError(f"{spec.path}: metric: {result.get('error')}")
             self.stop()
-            return self._finish(job, "failed", None, result.get("error"), started, final=True)
+            # not final: once the sweep file names a logged metric, this point runs again
+            return self._finish(job, "failed", None, result.get("error"), started, interrupted=True)
         return self._finish(job, "failed", None, result.get("error"), started, final=True)
 
     def _finish(

@@ -143,7 +143,8 @@ def run_trial(opts: argparse.Namespace) -> dict[str, Any]:
 
         torch.set_num_threads(int(threads))
     trial = None
-    if opts.storage:
+    opts.storage = opts.storage or os.environ.get("LSTMZOO_SWEEP_STORAGE")
+    if opts.storage and opts.study:
         pruner_args = json.loads(opts.pruner_args or "{}")
         trial = _trial_for_pruning(opts.storage, opts.study, opts.trial_id, pruner_args)
     watch = MetricWatch(opts.metric, trial)
