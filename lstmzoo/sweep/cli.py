@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
 def sweep_command(argv: Sequence[str]) -> int:
     """Entry of ``lstmzoo sweep``; returns the exit code (user errors raise ConfigError)."""
     opts = _parser().parse_args(list(argv))
+    try:
+        import optuna  # noqa: F401
+    except ImportError:
+        raise ConfigError("`lstmzoo sweep` needs Optuna: pip install 'lstmzoo[sweep]'") from None
     if opts.action == "run":
         from lstmzoo.sweep.runner import SweepRunner
         from lstmzoo.sweep.spec import load_spec, validate_against_config

@@ -79,14 +79,22 @@ def make_storage(
     kwargs: dict[str, Any] = {}
     if heartbeat:
         kwargs = {"heartbeat_interval": interval, "grace_period": grace or 3 * interval}
-    try:
-        return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, **kwargs)
-    except Exception as err:  # sqlalchemy's errors, a missing driver, a bad URL
-        text = str(err).strip().splitlines()
-        detail = text[0] if text else type(err).__name__
-        raise ConfigError(
-            f"cannot open the storage {_redact(url)}: {type(err).__name__}: {detail}"
-        ) from None
+    for attempt in range(5):
+        try:
+            return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, **kwargs)
+        except Exception as err:  # sqlalchemy's errors, a missing driver, a bad URL
+            # two runners creating the tables of a new storage at once: the later one retries
+            if type(err).__name__ == "IntegrityError" and attempt < 4:
+                time.sleep(0.5 * (attempt + 1))
+                continue
+            raise _storage_error(url, err) from None
+    raise AssertionError("unreachable")
+
+
+def _storage_error(url: str, err: Exception) -> ConfigError:
+    text = str(err).strip().splitlines()
+    detail = text[0] if text else type(err).__name__
+    return ConfigError(f"cannot open the storage {_redact(url)}: {type(err).__name__}: {detail}")
 
 
 def open_storage(url: str) -> Any:

@@ -16,13 +16,16 @@ import pytest
 import yaml
 
 from lstmzoo.cli import main
+from lstmzoo.errors import ConfigError
+from lstmzoo.sweep.runner import open_storage
 
 from .conftest import REPO, write_sweep
 
 
 def _trials(root: Path, name: str = "sweep", storage: str | None = None) -> list:
     url = storage or f"sqlite:///{root / name / 'study.db'}"
-    return optuna.load_study(study_name=name, storage=url).get_trials(deepcopy=False)
+    study = optuna.load_study(study_name=name, storage=open_storage(url))
+    return study.get_trials(deepcopy=False)
 
 
 def _env() -> dict[str, str]:
@@ -152,10 +155,12 @@ def _wait(predicate, timeout: float = 240.0) -> None:
 def test_resume_after_kill_9_of_the_runner_and_of_a_trial(tmp_path: Path) -> None:
     path = write_sweep(tmp_path, space={"model.init_args.cell": ["rnn", "gru", "lstm"]}, seeds=2)
     root = tmp_path / "runs"
-    db = root / "sweep" / "study.db"
 
     def complete() -> int:
-        return sum(_completed_keys(_trials(root)).values()) if db.is_file() else 0
+        try:  # the runner may still be creating the study
+            return sum(_completed_keys(_trials(root)).values())
+        except (KeyError, ConfigError):
+            return 0
 
     # 1. kill -9 the runner once a trial has completed and others are running
     proc = _sweep_process(path, root, "--workers", "2")

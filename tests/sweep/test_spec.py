@@ -182,3 +182,17 @@ def test_check_only_runs_nothing(tmp_path: Path) -> None:
     assert main(["sweep", "run", str(path), "--root", str(root), "--check"]) == 0
     assert (root / "sweep" / "study.db").is_file()
     assert not list(root.rglob("trial_*"))
+
+
+@pytest.mark.parametrize(("name", "runs"), [("memory_vs_length", 36), ("bilstm_search", 24)])
+def test_shipped_sweep_files_check_against_their_configs(
+    name: str, runs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lstmzoo.sweep.spec import validate_against_config
+
+    from .conftest import REPO
+
+    monkeypatch.chdir(REPO)  # base paths are relative to the repository root
+    spec = load_spec(REPO / "configs" / "sweeps" / f"{name}.yaml")
+    validate_against_config(spec)
+    assert spec.total_runs() == runs
