@@ -209,6 +209,13 @@ def _fmt(value: float, std: float | None = None) -> str:
     return text if std is None or math.isnan(std) else f"{text} ± {std:.2g}"
 
 
+def _value(value: Any) -> str:
+    """A swept value for the table: floats to 4 significant digits."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
 def _records(report: SweepReport) -> list[dict[str, Any]]:
     names = report.short_names()
     out = []
@@ -256,10 +263,12 @@ def render(report: SweepReport, fmt: str) -> str | Any:
         header.append("failed")
     lines = []
     for row, record in zip(report.rows, records):
-        cells = [str(row.point.get(k)) for k in report.keys]
-        cells.append(_fmt(row.mean, row.std) if row.values else "–")
+        cells = [_value(row.point.get(k)) for k in report.keys]
+        spread = row.n > 1
+        cells.append(_fmt(row.mean, row.std if spread else None) if row.values else "–")
         if report.test_metric:
-            cells.append(_fmt(*row.test_stats(report.test_metric)))
+            mean, std = row.test_stats(report.test_metric)
+            cells.append(_fmt(mean, std if spread else None))
         cells.append(str(row.n))
         seconds = record["seconds per trial"]
         cells.append("–" if seconds is None else f"{seconds:.1f}")
