@@ -19,10 +19,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lstmzoo sweep",
         description="Grids, seeds and searches over any config key, on Optuna.",
-        usage=_USAGE,
+        epilog=_USAGE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="action", required=True, metavar="run|show")
-    run = sub.add_parser("run", help="run or continue a sweep")
+    run = sub.add_parser("run", prog="lstmzoo sweep run", help="run or continue a sweep")
     run.add_argument("sweep", help="the sweep file (YAML)")
     run.add_argument("--workers", type=int, default=1, help="trials at once on this machine")
     run.add_argument(
@@ -43,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="check the sweep file against the config and stop"
     )
     for name in ("show", "report"):
-        show = sub.add_parser(name, help="table, best.yaml and figures of a sweep")
+        show = sub.add_parser(
+            name, prog=f"lstmzoo sweep {name}", help="table, best.yaml and figures of a sweep"
+        )
         show.add_argument("name", help="sweep name (a folder under --root) or its folder")
         show.add_argument("--root", default="runs/sweeps")
         show.add_argument("--storage", help="the storage URL when it is not the sweep's SQLite")
