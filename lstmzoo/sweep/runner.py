@@ -249,6 +249,7 @@ class SweepRunner:
         self._signal: int | None = None
         self._procs: dict[int, subprocess.Popen] = {}
         self._fatal: ConfigError | None = None
+        self._crash: BaseException | None = None
         self._finished: list[_Outcome] = []
         self._last_reap = 0.0
         self.study: Any = None
@@ -306,8 +307,9 @@ class SweepRunner:
             )
         if stored != spec.fingerprint():
             study.set_user_attr(ATTR + "fingerprint", spec.fingerprint())
-            study.set_user_attr(ATTR + "spec", json.loads(json.dumps(spec.raw, default=str)))
-            study.set_user_attr(ATTR + "file", str(spec.path))
+        # the latest file's entries (budget, report options) are what `sweep show` reads
+        study.set_user_attr(ATTR + "spec", json.loads(json.dumps(spec.raw, default=str)))
+        study.set_user_attr(ATTR + "file", str(spec.path))
         self.study = study
         return study
 
@@ -606,6 +608,9 @@ class SweepRunner:
         except ConfigError as err:
             self._fatal = self._fatal or err
             self.stop()
+        except BaseException as err:  # a bug or a lost storage: stop the sweep, report it
+            self._crash = self._crash or err
+            self.stop()
 
     def stop(self, hard: bool = False) -> None:
         """Stop starting trials and ask the running ones to stop (``hard``: kill them)."""
@@ -649,6 +654,8 @@ class SweepRunner:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+        if self._crash is not None:
+            raise RuntimeError(f"a sweep worker stopped: {self._crash!r}") from self._crash
         if self._fatal is not None:
             raise self._fatal
         if self._signal is not None:
