@@ -115,47 +115,46 @@ def _encode(value: Any) -> Any:
     return json.dumps(value, sort_keys=True)
 
 
-class _PlannedSampler:
-    """Wraps a sampler: trials the runner fixed get their values, others ask the base sampler."""
+def _planned_sampler(base: Any) -> Any:
+    """Wrap ``base``: trials the runner fixed (``.fix(trial_id, params)``) get those values,
+    the others ask ``base``. (Defined in a function so that optuna is imported only here.)"""
+    import optuna
 
-    def __new__(cls, base: Any) -> Any:
-        import optuna
+    class Planned(optuna.samplers.BaseSampler):
+        def __init__(self) -> None:
+            self.base = base
+            self.fixed: dict[int, dict[str, Any]] = {}
+            self._lock = threading.Lock()
 
-        class Planned(optuna.samplers.BaseSampler):
-            def __init__(self) -> None:
-                self.base = base
-                self.fixed: dict[int, dict[str, Any]] = {}
-                self._lock = threading.Lock()
+        def fix(self, trial_id: int, params: dict[str, Any]) -> None:
+            with self._lock:
+                self.fixed[trial_id] = params
 
-            def fix(self, trial_id: int, params: dict[str, Any]) -> None:
-                with self._lock:
-                    self.fixed[trial_id] = params
+        def infer_relative_search_space(self, study: Any, trial: Any) -> Any:
+            return self.base.infer_relative_search_space(study, trial)
 
-            def infer_relative_search_space(self, study: Any, trial: Any) -> Any:
-                return self.base.infer_relative_search_space(study, trial)
+        def sample_relative(self, study: Any, trial: Any, search_space: Any) -> Any:
+            return self.base.sample_relative(study, trial, search_space)
 
-            def sample_relative(self, study: Any, trial: Any, search_space: Any) -> Any:
-                return self.base.sample_relative(study, trial, search_space)
+        def sample_independent(self, study: Any, trial: Any, name: str, dist: Any) -> Any:
+            with self._lock:
+                fixed = self.fixed.get(trial._trial_id)
+            if fixed is not None and name in fixed:
+                return fixed[name]
+            return self.base.sample_independent(study, trial, name, dist)
 
-            def sample_independent(self, study: Any, trial: Any, name: str, dist: Any) -> Any:
-                with self._lock:
-                    fixed = self.fixed.get(trial._trial_id)
-                if fixed is not None and name in fixed:
-                    return fixed[name]
-                return self.base.sample_independent(study, trial, name, dist)
+        def before_trial(self, study: Any, trial: Any) -> None:
+            self.base.before_trial(study, trial)
 
-            def before_trial(self, study: Any, trial: Any) -> None:
-                self.base.before_trial(study, trial)
+        def after_trial(self, study: Any, trial: Any, state: Any, values: Any) -> None:
+            with self._lock:
+                self.fixed.pop(trial._trial_id, None)
+            self.base.after_trial(study, trial, state, values)
 
-            def after_trial(self, study: Any, trial: Any, state: Any, values: Any) -> None:
-                with self._lock:
-                    self.fixed.pop(trial._trial_id, None)
-                self.base.after_trial(study, trial, state, values)
+        def reseed_rng(self) -> None:
+            self.base.reseed_rng()
 
-            def reseed_rng(self) -> None:
-                self.base.reseed_rng()
-
-        return Planned()
+    return Planned()
 
 
 def _suggest(trial: Any, key: str, dim: Any) -> Any:
@@ -272,7 +271,7 @@ class SweepRunner:
             )
         else:
             base = optuna.samplers.RandomSampler(seed=spec.sampler_seed)
-        self.sampler = _PlannedSampler(base)
+        self.sampler = _planned_sampler(base)
         pruner = (
             optuna.pruners.MedianPruner(**spec.pruner_args)
             if spec.pruner == "median"
