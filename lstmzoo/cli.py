@@ -396,6 +396,12 @@ def _export_command(argv: Sequence[str]) -> int:
     return export_command(argv)
 
 
+def _sweep_command(argv: Sequence[str]) -> int:
+    from lstmzoo.sweep.cli import sweep_command  # lstmzoo sweep run | show (lstmzoo/sweep/)
+
+    return sweep_command(argv)
+
+
 def _recipes_command(argv: Sequence[str]) -> int:
     import argparse
 
@@ -463,6 +469,7 @@ SUBCOMMANDS: dict[str, tuple[str, Handler]] = {
     "list": ("list the registered models [PATTERN ...]", _list_command),
     "export": ("export a checkpoint to ONNX or TorchScript", _export_command),
     "recipes": ("list the shipped recipes; show / path / copy NAME [DEST]", _recipes_command),
+    "sweep": ("grids, seeds and searches over config keys on Optuna: run / show", _sweep_command),
 }
 
 

@@ -1,0 +1,110 @@
+"""``lstmzoo sweep`` on one machine: ``--workers 2`` vs ``--workers 1``, and the per-trial overhead.
+
+A 12-trial grid (3 cells x 4 seeds on the adding problem, the same fixed number of steps per
+trial) runs as a whole with ``--workers 1`` and with ``--workers 2``, alternating (1, 2, 1, 2, ...)
+so that both see the same machine load, each time into a fresh folder and a fresh SQLite study.
+It prints the median wall time of each, their ratio (target on 2 cores: <= 0.6), and the sweep's
+own overhead per trial: the runner's wall time of a trial minus the time the trial process spent
+in fit + test (what is left: process start, imports, config parsing, storage), as a share of a
+60-second trial (target <= 5%)::
+
+    python benchmarks/bench_sweep.py                 # 12 trials of 300 steps, 3 repeats each
+    python benchmarks/bench_sweep.py --quick         # 12 trials of 2 steps, 1 repeat: a check
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def sweep_file(folder: Path, steps: int, seq_len: int) -> Path:
+    spec = {
+        "base": [str(REPO / "configs/lstm_adding.yaml"), str(REPO / "configs/trainer/cpu.yaml")],
+        "space": {"model.init_args.cell": ["rnn", "gru", "lstm"]},
+        "seeds": 4,
+        "metric": "val/mse",
+        "mode": "min",
+        "overrides": {
+            "trainer.max_steps": steps,
+            "trainer.max_time": None,
+            "data.init_args.seq_len": seq_len,
+            "data.init_args.num_train": max(64, steps * 64),
+            "data.init_args.num_val": 256,
+            "data.init_args.num_test": 256,
+        },
+    }
+    path = folder / "bench_sweep.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def run_sweep(path: Path, root: Path, workers: int) -> float:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    cmd = [sys.executable, "-m", "lstmzoo", "sweep", "run", str(path), "--root", str(root)]
+    cmd += ["--workers", str(workers), "--no-live"]
+    started = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"sweep failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return seconds
+
+
+def overheads(root: Path) -> list[float]:
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    url = f"sqlite:///{root / 'bench_sweep' / 'study.db'}"
+    study = optuna.load_study(study_name="bench_sweep", storage=url)
+    out = []
+    for trial in study.get_trials(deepcopy=False):
+        attrs = trial.user_attrs
+        if trial.state.name == "COMPLETE" and "sweep:seconds" in attrs:
+            out.append(float(attrs["sweep:wall_seconds"]) - float(attrs["sweep:seconds"]))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=300, help="optimiser steps per trial")
+    parser.add_argument("--seq-len", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="2 steps, T = 10, 1 repeat")
+    opts = parser.parse_args()
+    if opts.quick:
+        opts.steps, opts.seq_len, opts.repeats = 2, 10, 1
+    times: dict[int, list[float]] = {1: [], 2: []}
+    overhead: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="bench_sweep_") as tmp:
+        path = sweep_file(Path(tmp), opts.steps, opts.seq_len)
+        for repeat in range(opts.repeats):
+            for workers in (1, 2):
+                root = Path(tmp) / f"r{repeat}_w{workers}"
+                times[workers].append(run_sweep(path, root, workers))
+                overhead += overheads(root)
+                print(f"repeat {repeat}: --workers {workers}: {times[workers][-1]:.1f} s")
+    one, two = statistics.median(times[1]), statistics.median(times[2])
+    per_trial = statistics.median(overhead)
+    print(f"\n12-trial grid, {opts.steps} steps per trial, {os.cpu_count()} cores")
+    print(f"  --workers 1: median {one:.1f} s")
+    print(f"  --workers 2: median {two:.1f} s")
+    print(f"  ratio workers 2 / workers 1: {two / one:.2f}  (target <= 0.6)")
+    print(
+        f"  overhead per trial (median of {len(overhead)}): {per_trial:.2f} s = "
+        f"{100 * per_trial / 60:.1f}% of a 60-second trial  (target <= 5%)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,272 @@
+"""Real sweeps of a few optimiser steps on the adding problem: trials, failures, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import optuna
+import pytest
+import yaml
+
+from lstmzoo.cli import main
+from lstmzoo.errors import ConfigError
+from lstmzoo.sweep.runner import open_storage
+
+from .conftest import REPO, write_sweep
+
+
+def _trials(root: Path, name: str = "sweep", storage: str | None = None) -> list:
+    url = storage or f"sqlite:///{root / name / 'study.db'}"
+    study = optuna.load_study(study_name=name, storage=open_storage(url))
+    return study.get_trials(deepcopy=False)
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
+
+
+def _sweep_process(path: Path, root: Path, *extra: str) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "lstmzoo", "sweep", "run", str(path), "--root", str(root)]
+    cmd += ["--no-live", "--heartbeat", "1", *extra]
+    return subprocess.Popen(cmd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _completed_keys(trials: list) -> Counter:
+    return Counter(
+        t.user_attrs["sweep:key"]
+        for t in trials
+        if t.state.name == "COMPLETE" and not t.user_attrs.get("sweep:duplicate")
+    )
+
+
+def test_grid_with_two_workers_records_a_failed_trial_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    # lr 1e30 blows the regression output up to inf: that trial fails, the other completes
+    path = write_sweep(tmp_path, space={"model.init_args.lr": [0.01, 1.0e30]}, test=True)
+    root = tmp_path / "runs"
+    assert (
+        main(["sweep", "run", str(path), "--root", str(root), "--workers", "2", "--no-live"]) == 0
+    )
+    out = capsys.readouterr()
+    trials = sorted(_trials(root), key=lambda t: t.user_attrs["sweep:point"]["model.init_args.lr"])
+    good, bad = trials
+    assert good.state.name == "COMPLETE"
+    assert bad.state.name == "FAIL" and bad.user_attrs["sweep:final"]
+    assert (
+        "val/mse is inf" in bad.user_attrs["sweep:error"] or "nan" in bad.user_attrs["sweep:error"]
+    )
+    folder = Path(good.user_attrs["sweep:dir"])
+    assert {"config.yaml", "metrics.csv", "trial.log", "result.json"} <= {
+        p.name for p in folder.iterdir()
+    }
+    assert (folder / "checkpoints" / "best.ckpt").is_file()
+    config = yaml.safe_load((folder / "config.yaml").read_text())
+    assert config["model"]["init_args"]["lr"] == 0.01
+    assert set(good.user_attrs["sweep:test"]) >= {"test/mse", "test/mae"}
+    result = json.loads((folder / "result.json").read_text())
+    assert good.value == pytest.approx(result["value"])
+    assert "trial" in out.err and "failed" in out.err  # the failure is shown, not hidden
+
+    # the study is finished: running again starts nothing
+    assert main(["sweep", "run", str(path), "--root", str(root), "--no-live"]) == 0
+    assert len(_trials(root)) == 2
+
+    # the report in every format
+    capsys.readouterr()
+    assert main(["sweep", "show", "sweep", "--root", str(root), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [r["n"] for r in rows] == [1, 0] and rows[0]["best"] and rows[1]["failed"] == 1
+    assert main(["sweep", "show", str(root / "sweep"), "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("| lr | val/mse | test/mse | n |") and "★" in markdown
+    assert main(["sweep", "show", "sweep", "--root", str(root), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("lr,val/mse mean,val/mse std")
+    assert (root / "sweep" / "best.yaml").is_file()
+    assert (root / "sweep" / "test_mse_vs_lr.png").is_file()
+    assert (root / "sweep" / "learning_curves.png").is_file()
+
+
+@pytest.mark.slow
+def test_a_metric_never_logged_names_the_logged_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = write_sweep(tmp_path, metric="val/acc", mode="max")
+    root = tmp_path / "runs"
+    assert main(["sweep", "run", str(path), "--root", str(root), "--no-live"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "metric 'val/acc' was never logged; the trial logged:" in err[0]
+    assert "val/mse" in err[0]
+
+
+@pytest.mark.slow
+def test_best_yaml_and_a_trial_config_reproduce_the_trial(tmp_path: Path) -> None:
+    path = write_sweep(tmp_path, space={"model.init_args.cell": ["lstm"]})
+    root = tmp_path / "runs"
+    assert main(["sweep", "run", str(path), "--root", str(root), "--no-live"]) == 0
+    (trial,) = _trials(root)
+    best = root / "sweep" / "best.yaml"
+    run = subprocess.run(
+        [sys.executable, "-m", "lstmzoo", "fit", "-c", str(best)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    best_dir = root / "sweep" / "best"
+    lines = (best_dir / "metrics.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    column = header.index("val/mse")
+    values = [float(r.split(",")[column]) for r in lines[1:] if r.split(",")[column]]
+    assert min(values) == pytest.approx(trial.value, rel=1e-5)
+    assert (best_dir / "checkpoints" / "best.ckpt").is_file()
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _wait(predicate, timeout: float = 240.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.5)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds trial processes through /proc")
+def test_resume_after_kill_9_of_the_runner_and_of_a_trial(tmp_path: Path) -> None:
+    path = write_sweep(tmp_path, space={"model.init_args.cell": ["rnn", "gru", "lstm"]}, seeds=2)
+    root = tmp_path / "runs"
+
+    def complete() -> int:
+        try:  # the runner may still be creating the study
+            return sum(_completed_keys(_trials(root)).values())
+        except (KeyError, ConfigError):
+            return 0
+
+    # 1. kill -9 the runner once a trial has completed and others are running
+    proc = _sweep_process(path, root, "--workers", "2")
+    _wait(lambda: complete() >= 1 and len(_children(proc.pid)) >= 1)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    time.sleep(1.0)
+    trials = _trials(root)
+    assert any(t.state.name == "RUNNING" for t in trials)  # left behind by the dead runner
+
+    # 2. run again; kill -9 one trial process of the new runner
+    proc = _sweep_process(path, root, "--workers", "2")
+    _wait(lambda: len(_children(proc.pid)) >= 1)
+    victim = _children(proc.pid)[0]
+    os.kill(victim, signal.SIGKILL)
+    output = proc.communicate(timeout=600)[0].decode()
+    assert proc.returncode == 0, output[-3000:]
+
+    trials = _trials(root)
+    keys = _completed_keys(trials)
+    assert len(keys) == 6 and set(keys.values()) == {1}  # every (point, seed) once, none twice
+    errors = [t.user_attrs.get("sweep:error", "") for t in trials if t.state.name == "FAIL"]
+    assert any("is gone" in e for e in errors)  # the dead runner's trial, failed and re-run
+    assert any("killed (SIGKILL)" in e for e in errors)  # the killed trial process, re-run
+
+
+@pytest.mark.slow
+def test_sigterm_stops_and_a_rerun_continues(tmp_path: Path) -> None:
+    path = write_sweep(tmp_path, space={"model.init_args.cell": ["rnn", "lstm"]})
+    root = tmp_path / "runs"
+    proc = _sweep_process(path, root)
+    _wait(lambda: len(_children(proc.pid)) >= 1)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=120)
+    assert proc.returncode == 128 + signal.SIGTERM
+    interrupted = [t for t in _trials(root) if t.user_attrs.get("sweep:interrupted")]
+    assert interrupted and all(t.state.name == "FAIL" for t in interrupted)
+    proc = _sweep_process(path, root)
+    assert proc.wait(timeout=600) == 0
+    assert len(_completed_keys(_trials(root))) == 2
+
+
+@pytest.mark.slow
+def test_tpe_search_with_median_pruning_and_seeds(tmp_path: Path) -> None:
+    path = write_sweep(
+        tmp_path,
+        space={"model.init_args.lr": {"low": 1e-3, "high": 1e-1, "log": True}},
+        sampler="tpe",
+        trials=3,
+        seeds=2,
+        pruner={"name": "median", "n_startup_trials": 1},
+    )
+    root = tmp_path / "runs"
+    assert main(["sweep", "run", str(path), "--root", str(root), "--no-live"]) == 0
+    trials = _trials(root)
+    groups = Counter(t.user_attrs["sweep:group"] for t in trials)
+    assert len(groups) == 3
+    for group in groups:
+        members = [t for t in trials if t.user_attrs["sweep:group"] == group]
+        first = next(t for t in members if t.user_attrs["sweep:seed"] == 0)
+        points = {json.dumps(t.user_attrs["sweep:point"]) for t in members}
+        assert len(points) == 1  # every seed of a point runs the same values
+        if first.state.name == "COMPLETE":
+            assert {t.user_attrs["sweep:seed"] for t in members} == {0, 1}
+        else:
+            assert first.state.name == "PRUNED" and len(members) == 1
+    assert all(t.intermediate_values for t in trials)  # pruning saw the metric's curve
+    assert (root / "sweep" / "optimization_history.png").is_file()
+
+
+@pytest.mark.slow
+def test_two_machines_share_a_study_through_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    path = write_sweep(
+        tmp_path, space={"model.init_args.cell": ["rnn", "gru", "lstm"]}, seeds=[0, 1]
+    )
+    first = _sweep_process(path, tmp_path / "a", "--storage", postgres_url, "--name", "shared")
+    second = _sweep_process(path, tmp_path / "b", "--storage", postgres_url, "--name", "shared")
+    for proc in (first, second):
+        output = proc.communicate(timeout=900)[0].decode()
+        assert proc.returncode == 0, output[-3000:]
+    trials = _trials(tmp_path, "shared", storage=postgres_url)
+    keys = _completed_keys(trials)
+    assert len(keys) == 6 and set(keys.values()) == {1}
+    owners = {t.user_attrs["sweep:owner"] for t in trials if t.state.name == "COMPLETE"}
+    assert len(owners) == 2  # both runners took trials
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lstmzoo",
+            "sweep",
+            "show",
+            "shared",
+            "--root",
+            str(tmp_path / "a"),
+            "--storage",
+            postgres_url,
+            "--format",
+            "json",
+            "--no-figures",
+        ],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert sum(r["n"] for r in json.loads(run.stdout)["rows"]) == 6
