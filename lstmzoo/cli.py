@@ -207,6 +207,41 @@ class FitSummaryPrinter(Callback):
         render_fit_summary(summary, self.command_args, Console(highlight=False, soft_wrap=True))
 
 
+PRETRAINED_PREFIX = "pretrained:"
+
+
+def is_pretrained_reference(ckpt_path: Any) -> bool:
+    """Whether ``--ckpt_path`` names shipped weights (``pretrained:MODEL[:TAG]``)."""
+    return isinstance(ckpt_path, str) and ckpt_path.startswith(PRETRAINED_PREFIX)
+
+
+def _plain_dict(ns: Any) -> dict[str, Any]:
+    return ns.as_dict() if isinstance(ns, Namespace) else dict(ns or {})
+
+
+def _changed_from_defaults(class_path: str, init_args: dict[str, Any]) -> dict[str, Any]:
+    """The ``init_args`` whose value differs from the constructor's default: what a config or
+    a flag set on purpose (``lr: 1e-4`` for fine-tuning), as opposed to values nobody chose."""
+    import importlib
+    import inspect
+
+    module, _, name = class_path.rpartition(".")
+    params = inspect.signature(getattr(importlib.import_module(module), name)).parameters
+    return {
+        k: v
+        for k, v in init_args.items()
+        if k in params and params[k].default is not inspect.Parameter.empty
+        and _argtypes_plain(v) != _argtypes_plain(params[k].default)
+    }  # fmt: skip
+
+
+def _argtypes_plain(value: Any) -> Any:
+    from lstmzoo.argtypes import plain
+
+    value = plain(value)
+    return list(value) if isinstance(value, tuple) else value
+
+
 class LstmzooCLI(LightningCLI):
     """LightningCLI with the zoo's defaults.
 
@@ -308,7 +343,9 @@ class LstmzooCLI(LightningCLI):
         init_args = model_cfg.get("init_args")
         if init_args is None:
             return
-        ckpt = cfg.get("ckpt_path") if self.subcommand != "fit" else None
+        ckpt = cfg.get("ckpt_path")
+        if self.subcommand == "fit" and not is_pretrained_reference(ckpt):
+            ckpt = None  # resuming a run: the config describes the model and the data
         from_ckpt = bool(ckpt) and getattr(self, "_ckpt_hparams_loaded", False)
         if from_ckpt and hasattr(datamodule, "adopt_model_kwargs"):
             datamodule.adopt_model_kwargs(init_args.as_dict())
@@ -325,10 +362,14 @@ class LstmzooCLI(LightningCLI):
         resolve under subclass mode, and so that a bad file gives one clear error.
         """
         self._ckpt_hparams_loaded = False
+        self._pretrained_state = None
         if not self.config.get("subcommand"):
             return
         sub = self.config.subcommand
         ckpt_path = self.config[sub].get("ckpt_path")
+        if is_pretrained_reference(ckpt_path):
+            self._use_pretrained(sub, str(ckpt_path))
+            return
         if not ckpt_path or str(ckpt_path) in ("last", "best", "hpc", "registry"):
             return
         from lstmzoo.checkpoint import read_checkpoint
@@ -345,6 +386,40 @@ class LstmzooCLI(LightningCLI):
         model = {"class_path": class_path, "init_args": hparams}
         self.config = self.parser.parse_object({sub: {"model": model}}, self.config)
         self._ckpt_hparams_loaded = True
+
+    def _use_pretrained(self, sub: str, reference: str) -> None:
+        """``--ckpt_path pretrained:MODEL[:TAG]``: the model's constructor arguments come from
+        the shipped weights' card (for ``fit``, the config's values win where they leave the
+        weights' shapes alone, so ``lr`` and the like can change for fine-tuning), and the
+        data module adopts the weights' vocabulary or alphabet. The weights are read and
+        checked here (SHA-256, card) and loaded once the model is built."""
+        from lstmzoo.weights import get_card, read_weights
+
+        model_name, _, tag = reference[len(PRETRAINED_PREFIX) :].partition(":")
+        card = get_card(model_name, tag or True)
+        state, hparams = read_weights(card)
+        init_args = {k: v for k, v in hparams.items() if not k.startswith("_")}
+        if sub == "fit":
+            current = self.config[sub].get("model")
+            given = current.get("init_args") if isinstance(current, Namespace) else None
+            if given is not None and current.get("class_path") == card.class_path:
+                init_args.update(_changed_from_defaults(card.class_path, _plain_dict(given)))
+        model = {"class_path": card.class_path, "init_args": init_args}
+        self.config = self.parser.parse_object({sub: {"model": model}}, self.config)
+        self._ckpt_hparams_loaded = True
+        self._pretrained_state = (card, state)
+
+    def _prepare_subcommand_kwargs(self, subcommand: str) -> dict[str, Any]:
+        kwargs = super()._prepare_subcommand_kwargs(subcommand)
+        pretrained = getattr(self, "_pretrained_state", None)
+        if pretrained is not None and is_pretrained_reference(kwargs.get("ckpt_path")):
+            from lstmzoo.weights import load_weights_into
+
+            card, state = pretrained
+            load_weights_into(self.model, state, card.reference)
+            log.info("starting from the pretrained weights %s", card.reference)
+            kwargs["ckpt_path"] = None  # weights only: a fresh optimizer and step 0 for fit
+        return kwargs
 
     def instantiate_trainer(self, **kwargs: Any) -> pl.Trainer:
         # reuse the data module that was built (and possibly set up) while linking sizes
@@ -375,17 +450,32 @@ def _list_command(argv: Sequence[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="lstmzoo list", description="List the registered models.")
     parser.add_argument("pattern", nargs="*", default=["*"], help="wildcard filters, e.g. 'lstm*'")
+    parser.add_argument(
+        "--pretrained", action="store_true", help="only the models with pretrained weights"
+    )
     opts = parser.parse_args(list(argv))
+    from lstmzoo.weights import list_cards
+
+    weights: dict[str, list[str]] = {}
+    for card in list_cards():
+        mark = "*" if card.default else ""
+        weights.setdefault(card.model, []).append(
+            f"{card.tag}{mark} {card.headline_text()}".strip()
+        )
     table = Table(title="lstmzoo models")
-    for column in ("name", "task", "topology", "parameters", "recipe", "description"):
+    columns = ("name", "task", "topology", "parameters", "recipe", "pretrained", "description")
+    for column in columns:
         table.add_column(column, justify="right" if column == "parameters" else "left")
-    for name in list_models(opts.pattern):
+    for name in list_models(opts.pattern, pretrained=opts.pretrained):
         spec = get_model_spec(name)
         try:
             params = f"{sum(p.numel() for p in spec.build().parameters()):,}"
         except Exception as err:  # a model that cannot build with defaults still gets listed
             params = f"n/a ({type(err).__name__})"
-        table.add_row(name, spec.task, spec.topology, params, spec.recipe or "", spec.description)
+        shipped = "\n".join(weights.get(name, [])) or "-"
+        table.add_row(
+            name, spec.task, spec.topology, params, spec.recipe or "", shipped, spec.description
+        )
     Console().print(table)
     return 0
 
@@ -394,6 +484,48 @@ def _export_command(argv: Sequence[str]) -> int:
     from lstmzoo.export import export_command
 
     return export_command(argv)
+
+
+def _weights_command(argv: Sequence[str]) -> int:
+    import argparse
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from lstmzoo.weights import get_card, list_cards
+
+    parser = argparse.ArgumentParser(
+        prog="lstmzoo weights",
+        description="The pretrained weights: all of them, or the model card of MODEL[:TAG].",
+    )
+    parser.add_argument("reference", nargs="?", help="MODEL or MODEL:TAG (default: list all)")
+    opts = parser.parse_args(list(argv))
+    console = Console(highlight=False, soft_wrap=True)
+    if opts.reference:
+        model, _, tag = opts.reference.partition(":")
+        get_model_spec(model)  # an unknown model name lists close matches
+        card = get_card(model, tag or True)
+        console.print(f"# {card.path}", markup=False)
+        console.print(card.render(), markup=False)
+        return 0
+    table = Table(title="lstmzoo pretrained weights (* = default of its model)")
+    for column in ("model", "tag", "headline", "size", "use"):
+        table.add_column(column)
+    for card in list_cards():
+        size = (
+            f"{card.weights_path.stat().st_size / 2**20:.1f} MB"
+            if card.weights_path.is_file()
+            else "missing"
+        )
+        table.add_row(
+            card.model,
+            card.tag + ("*" if card.default else ""),
+            card.headline_text(),
+            size,
+            f"--ckpt_path pretrained:{card.reference}",
+        )
+    console.print(table)
+    return 0
 
 
 def _sweep_command(argv: Sequence[str]) -> int:
@@ -469,6 +601,7 @@ SUBCOMMANDS: dict[str, tuple[str, Handler]] = {
     "list": ("list the registered models [PATTERN ...]", _list_command),
     "export": ("export a checkpoint to ONNX or TorchScript", _export_command),
     "recipes": ("list the shipped recipes; show / path / copy NAME [DEST]", _recipes_command),
+    "weights": ("the pretrained weights; the model card of MODEL[:TAG]", _weights_command),
     "sweep": ("grids, seeds and searches over config keys on Optuna: run / show", _sweep_command),
 }
 

@@ -77,6 +77,21 @@ def pad_collate(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return batch
 
 
+def _flat_value(value: Any) -> bool:
+    """A batch value that needs no recursive walk: a tensor, None, or a list of plain items."""
+    if value is None or isinstance(value, (Tensor, str, int, float, bool)):
+        return True
+    return isinstance(value, (list, tuple)) and all(
+        isinstance(v, (str, int, float, bool)) for v in value
+    )
+
+
+def _to(value: Any, device: torch.device) -> Any:
+    if isinstance(value, Tensor) and value.device != device:
+        return value.to(device, non_blocking=True)
+    return value
+
+
 class ZooDataModule(pl.LightningDataModule):
     """Base of the zoo's data modules.
 
@@ -107,6 +122,17 @@ class ZooDataModule(pl.LightningDataModule):
         self.val_set: Dataset | None = None
         self.test_set: Dataset | None = None
         self.predict_set: Dataset | None = None
+
+    def transfer_batch_to_device(
+        self, batch: Any, device: torch.device, dataloader_idx: int
+    ) -> Any:
+        """Move a batch to ``device``. The zoo's batches (a flat dict of tensors, ``None`` and
+        lists of strings or numbers) take a direct path instead of Lightning's generic walk
+        over nested collections, which costs about a millisecond per training step on a CPU;
+        tensors already on ``device`` are not touched. Anything else goes the generic way."""
+        if isinstance(batch, dict) and all(_flat_value(v) for v in batch.values()):
+            return {k: _to(v, device) for k, v in batch.items()}
+        return super().transfer_batch_to_device(batch, device, dataloader_idx)
 
     def model_kwargs(self) -> dict[str, Any]:
         """Constructor arguments of the model that the data determines."""

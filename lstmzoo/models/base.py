@@ -87,21 +87,6 @@ def as_batch_dict(
     return out
 
 
-def _flat_value(value: Any) -> bool:
-    """A batch value that needs no recursive walk: a tensor, None, or a list of plain items."""
-    if value is None or isinstance(value, (torch.Tensor, str, int, float, bool)):
-        return True
-    return isinstance(value, (list, tuple)) and all(
-        isinstance(v, (str, int, float, bool)) for v in value
-    )
-
-
-def _to(value: Any, device: torch.device) -> Any:
-    if isinstance(value, torch.Tensor) and value.device != device:
-        return value.to(device, non_blocking=True)
-    return value
-
-
 class ZooModule(pl.LightningModule):
     """Base of the zoo's LightningModules.
 
@@ -157,20 +142,6 @@ class ZooModule(pl.LightningModule):
                     store[key] = plain(store[key])
 
     # -- per-step cost ------------------------------------------------------------------------
-
-    def transfer_batch_to_device(
-        self, batch: Any, device: torch.device, dataloader_idx: int
-    ) -> Any:
-        """Move a batch to ``device``; a flat dict or tuple of tensors (the zoo's batches) takes
-        a direct path instead of Lightning's generic walk over nested collections, and tensors
-        already on ``device`` are not touched."""
-        if isinstance(batch, dict) and all(_flat_value(v) for v in batch.values()):
-            return {k: _to(v, device) for k, v in batch.items()}
-        if isinstance(batch, (tuple, list)) and all(_flat_value(v) for v in batch):
-            return type(batch)(_to(v, device) for v in batch)
-        if isinstance(batch, torch.Tensor):
-            return _to(batch, device)
-        return super().transfer_batch_to_device(batch, device, dataloader_idx)
 
     def log_this_step(self) -> bool:
         """Whether a training step should log its per-step values now.

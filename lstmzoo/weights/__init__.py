@@ -37,6 +37,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -49,8 +50,10 @@ from lstmzoo.errors import CheckpointError, ConfigError
 
 __all__ = [
     "CARD_FORMAT",
+    "WEIGHTS_PATH_ENV",
     "WeightsCard",
     "available_tags",
+    "card_folders",
     "get_card",
     "list_cards",
     "load_pretrained",
@@ -175,7 +178,35 @@ def _parse_card(path: Path) -> WeightsCard:
 
 @functools.lru_cache(maxsize=8)
 def _cards_in(folder: str) -> tuple[WeightsCard, ...]:
-    cards = [_parse_card(p) for p in sorted(Path(folder).glob("*.yaml"))]
+    return tuple(_parse_card(p) for p in sorted(Path(folder).glob("*.yaml")))
+
+
+#: Environment variable naming extra folders of cards and weights (``os.pathsep``-separated),
+#: for weights of your own that ``pretrained=`` and ``--ckpt_path pretrained:`` should find.
+WEIGHTS_PATH_ENV = "LSTMZOO_WEIGHTS_PATH"
+
+
+def card_folders() -> list[Path]:
+    """The package's folder, then the folders of ``$LSTMZOO_WEIGHTS_PATH``."""
+    extra = [Path(p).expanduser() for p in os.environ.get(WEIGHTS_PATH_ENV, "").split(os.pathsep)]
+    return [_card_dir(), *(p for p in extra if str(p) not in ("", "."))]
+
+
+def list_cards(model: str | None = None, folder: str | Path | None = None) -> list[WeightsCard]:
+    """Every card (of ``model`` when given), sorted by model and tag: those in ``folder``, or by
+    default the shipped ones and those in ``$LSTMZOO_WEIGHTS_PATH``.
+
+    Raises:
+        CheckpointError: a folder that does not exist, or two cards claiming the same tag.
+    """
+    folders = [Path(folder)] if folder is not None else card_folders()
+    cards: list[WeightsCard] = []
+    for path in folders:
+        if not path.is_dir():
+            raise CheckpointError(
+                f"weights folder {path} (from ${WEIGHTS_PATH_ENV}) does not exist"
+            )
+        cards.extend(_cards_in(str(path)))
     seen: dict[str, Path | None] = {}
     for card in cards:
         if card.reference in seen:
@@ -183,12 +214,7 @@ def _cards_in(folder: str) -> tuple[WeightsCard, ...]:
                 f"two model cards claim {card.reference}: {seen[card.reference]} and {card.path}"
             )
         seen[card.reference] = card.path
-    return tuple(cards)
-
-
-def list_cards(model: str | None = None, folder: str | Path | None = None) -> list[WeightsCard]:
-    """Every shipped card (of ``model`` when given), sorted by model and tag."""
-    cards = _cards_in(str(folder or _card_dir()))
+    cards.sort(key=lambda c: (c.model, c.tag))
     return [c for c in cards if model is None or c.model == model]
 
 

@@ -189,20 +189,6 @@ def test_zoo_model_trains_in_a_users_own_lightning_cli(tmp_path, model) -> None:
     assert again.encoder.hidden_size == 8
 
 
-def test_transfer_batch_to_device_keeps_flat_batches_and_walks_nested_ones() -> None:
-    model = SequenceModel(input_size=2, hidden_size=4)
-    cpu = torch.device("cpu")
-    x, y = torch.randn(3, 5, 2), torch.randn(3, 1)
-    batch = {"x": x, "y": y, "lengths": None, "text": ["a", "b", "c"]}
-    moved = model.transfer_batch_to_device(batch, cpu, 0)
-    assert moved.keys() == batch.keys() and moved["x"] is x and moved["lengths"] is None
-    assert moved["text"] == ["a", "b", "c"]
-    as_tuple = model.transfer_batch_to_device((x, y), cpu, 0)
-    assert isinstance(as_tuple, tuple) and as_tuple[0] is x
-    nested = {"x": x, "extra": {"inner": [y]}}  # not flat: Lightning's generic walk
-    assert torch.equal(model.transfer_batch_to_device(nested, cpu, 0)["extra"]["inner"][0], y)
-
-
 def test_train_loss_is_logged_on_the_logging_steps_only(tmp_path) -> None:
     """Per-step values are logged where Lightning writes them (every ``log_every_n_steps``)."""
     from lightning.pytorch.loggers import CSVLogger
