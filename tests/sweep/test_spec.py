@@ -72,7 +72,9 @@ def test_compose_config_sets_values_seed_logger_and_best_checkpoint(tmp_path: Pa
     assert config["data"]["init_args"]["seq_len"] == 10
     logger = config["trainer"]["logger"]
     assert logger["init_args"]["save_dir"] == str(tmp_path / "trial_0")
-    (checkpoint,) = config["trainer"]["callbacks"]
+    (checkpoint,) = [
+        cb for cb in config["trainer"]["callbacks"] if cb["class_path"].endswith("ModelCheckpoint")
+    ]  # the base config's own best.ckpt, or one the sweep adds
     assert checkpoint["init_args"]["monitor"] == "val/mse"
     assert checkpoint["init_args"]["filename"] == "best"
     assert spec.test_metric == "test/mse"
