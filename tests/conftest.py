@@ -11,6 +11,13 @@ CONFIGS = REPO / "configs"
 torch.set_num_threads(min(2, os.cpu_count() or 1))
 
 
+@pytest.fixture(autouse=True)
+def _bare_argv(monkeypatch):
+    """Tests that build ``LstmzooCLI(args=...)`` in-process run as a bare program: Lightning
+    warns when ``sys.argv`` (here pytest's own arguments) is given next to ``args``."""
+    monkeypatch.setattr("sys.argv", ["lstmzoo"])
+
+
 @pytest.fixture
 def in_tmp(tmp_path, monkeypatch):
     """Run in a fresh folder (lightning_logs/ and checkpoints land there)."""

@@ -31,5 +31,6 @@ def tiny_cli_args(tmp_path: Path, config: Path) -> list[str]:
     text = config.read_text()
     for name, args in TINY_DATA.items():
         if f"class_path: {name}" in text:
-            return ["-c", str(config), *args, "--data.init_args.batch_size", "16"]
+            batch = ["--data.init_args.batch_size", "16", "--trainer.log_every_n_steps", "1"]
+            return ["-c", str(config), *args, *batch]
     raise KeyError(f"no tiny data settings for {config}")

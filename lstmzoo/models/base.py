@@ -147,13 +147,16 @@ class ZooModule(pl.LightningModule):
         """Whether a training step should log its per-step values now.
 
         ``True`` on the steps where Lightning writes to the logger (every
-        ``trainer.log_every_n_steps`` optimizer steps, and the first step), and always outside
-        a fit. Logging on the other steps costs about a millisecond per value and step in
-        Lightning's result bookkeeping, and nothing would read the value before it is
-        overwritten; the progress bar shows the value of the last logging step.
+        ``trainer.log_every_n_steps`` optimizer steps, and the first step), always outside a
+        fit, and never without a trainer (a step called by hand). Logging on the other steps
+        costs about a millisecond per value and step in Lightning's result bookkeeping, and
+        nothing would read the value before it is overwritten; the progress bar shows the value
+        of the last logging step.
         """
         trainer = getattr(self, "_trainer", None)
-        if trainer is None or not trainer.training:
+        if trainer is None:
+            return False  # no trainer to log to (a step called by hand)
+        if not trainer.training:
             return True
         every = max(1, int(trainer.log_every_n_steps or 1))
         return self.global_step == 0 or (self.global_step + 1) % every == 0

@@ -121,6 +121,7 @@ def test_optimizer_skips_frozen_embeddings_and_decays_the_rate() -> None:
     assert len(params) == sum(1 for p in model.parameters() if p.requires_grad)
     config = _model(lr=0.01, lr_decay=0.5).configure_optimizers()
     scheduler = config["lr_scheduler"]["scheduler"]
+    config["optimizer"].step()  # no gradients: a no-op, in the order torch expects
     scheduler.step()
     assert config["optimizer"].param_groups[0]["lr"] == pytest.approx(0.005)
     with pytest.raises(ConfigError, match="lr_decay"):
