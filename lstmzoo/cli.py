@@ -80,7 +80,31 @@ def _load_config_value(value: str) -> Any:
         for section in targets:
             if "model" in section:
                 section["model"] = expand_model_name(section["model"])
+            trainer = section.get("trainer")
+            if isinstance(trainer, dict) and trainer.get("precision") == "auto":
+                trainer["precision"] = resolve_auto_precision(trainer.get("accelerator"))
     return data
+
+
+def resolve_auto_precision(accelerator: Any) -> str:
+    """``precision: auto`` -> ``bf16-mixed``, ``16-mixed`` or ``32-true`` for ``accelerator``
+    (``"gpu"`` / ``"cuda"``, ``"cpu"``, or unset / ``"auto"``: the GPU when there is one), and
+    the choice and its reason logged. The accelerator is the one set next to it (in the same
+    file, or by ``--trainer.accelerator`` on the command line)."""
+    import torch
+
+    from lstmzoo.precision import auto_precision
+
+    name = str(accelerator or "auto").lower()
+    if name in ("gpu", "cuda"):
+        device = "cuda"
+    elif name == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    else:
+        device = name
+    precision, why = auto_precision(device)
+    log.info("precision auto -> %s: %s", precision, why)
+    return precision
 
 
 set_loader(_PARSER_MODE, _load_config_value, get_loader_exceptions("yaml"))
@@ -117,6 +141,12 @@ def _rewrite_model_flags(argv: list[str]) -> list[str]:
             out[index] = prefix + get_model_spec(value).class_path
     for index, prefix, value in _flag_values(out, ("-c", "--config")):
         out[index] = prefix + resolve_config_arg(value)
+    auto = [f for f in _flag_values(out, ("--trainer.precision",)) if f[2] == "auto"]
+    if auto:
+        accelerators = _flag_values(out, ("--trainer.accelerator",))
+        chosen = resolve_auto_precision(accelerators[-1][2] if accelerators else None)
+        for index, prefix, _ in auto:
+            out[index] = prefix + chosen
     return out
 
 

@@ -1,5 +1,5 @@
-"""What the hardware does natively: the checks behind the mixed-precision warnings (and the
-building blocks of a future ``precision: auto``).
+"""What the hardware does natively: the checks behind the mixed-precision warnings and behind
+``precision: auto`` (``configs/trainer/auto.yaml`` or ``--trainer.precision auto``).
 
 On a CPU, ``bf16-mixed`` is only fast with native bfloat16 instructions (AVX512-BF16 or AMX-BF16);
 without them oneDNN emulates bfloat16 convolutions and matrix products, and recurrent layers fall
@@ -20,6 +20,7 @@ import torch
 __all__ = [
     "BF16_FLAGS",
     "FP16_FLAGS",
+    "auto_precision",
     "cpu_capability",
     "cpu_flags",
     "cpu_has_native_bf16",
@@ -109,14 +110,36 @@ def precision_warning(
     )
 
 
+def auto_precision(device_type: str, flags: Iterable[str] | None = None) -> tuple[str, str]:
+    """``precision: auto`` resolved for ``device_type``: ``(precision, why)``.
+
+    ``bf16-mixed`` where the hardware runs bfloat16 natively (a CUDA GPU that supports it, a CPU
+    with AVX512-BF16 or AMX-BF16), ``16-mixed`` on other CUDA GPUs, ``32-true`` elsewhere; ``why``
+    names what was found, for the log.
+    """
+    if device_type == "cuda" and torch.cuda.is_available():
+        name = torch.cuda.get_device_name()
+        if torch.cuda.is_bf16_supported():
+            return "bf16-mixed", f"the CUDA GPU {name} supports bfloat16"
+        return "16-mixed", f"the CUDA GPU {name} has no bfloat16 support"
+    if device_type == "cuda":
+        device_type = "cpu"  # no GPU after all: what the CPU does
+    if device_type != "cpu":
+        return "32-true", f"no mixed precision chosen for accelerator {device_type!r}"
+    have = cpu_flags() if flags is None else frozenset(flags)
+    native = sorted(flag for flag in BF16_FLAGS if flag in have)
+    if native:
+        return "bf16-mixed", f"the CPU computes bfloat16 natively ({', '.join(native)})"
+    return "32-true", (
+        f"the CPU has no native bfloat16 (torch capability {cpu_capability()}; none of "
+        f"{'/'.join(BF16_FLAGS)} in its flags), where bf16-mixed would be emulated and slower"
+    )
+
+
 def suggested_precision(device_type: str, flags: Iterable[str] | None = None) -> str:
     """The fastest safe Lightning precision for ``device_type`` on this machine.
 
     ``"bf16-mixed"`` on a CUDA GPU that supports bfloat16 or a CPU with native bfloat16,
     ``"16-mixed"`` on other CUDA GPUs, ``"32-true"`` everywhere else.
     """
-    if device_type == "cuda" and torch.cuda.is_available():
-        return "bf16-mixed" if torch.cuda.is_bf16_supported() else "16-mixed"
-    if device_type == "cpu" and cpu_has_native_bf16(flags):
-        return "bf16-mixed"
-    return "32-true"
+    return auto_precision(device_type, flags)[0]

@@ -70,7 +70,8 @@ def _fit(tmp_path, value: str) -> None:
         enable_progress_bar=False,
         enable_model_summary=False,
     )
-    trainer.fit(SequenceModel(input_size=2, hidden_size=4), DataLoader(TensorDataset(x, y), 8))
+    loader = DataLoader(TensorDataset(x, y), 8)
+    trainer.fit(SequenceModel(input_size=2, hidden_size=4), loader, loader)
 
 
 def test_fit_warns_once_at_start(tmp_path, monkeypatch):
@@ -84,3 +85,56 @@ def test_fit_is_quiet_with_native_bf16(tmp_path, monkeypatch, recwarn):
     monkeypatch.setattr(precision, "cpu_flags", lambda: frozenset(SAPPHIRE_RAPIDS))
     _fit(tmp_path, "bf16-mixed")
     assert not [w for w in recwarn if "native bfloat16" in str(w.message)]
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ({"avx2", "avx512f", "avx512_bf16"}, "bf16-mixed"),
+        ({"avx2", "amx_bf16", "amx_tile"}, "bf16-mixed"),
+        ({"avx2", "avx512f"}, "32-true"),
+        (set(), "32-true"),
+    ],
+)
+def test_auto_precision_on_cpus(flags, expected):
+    chosen, why = precision.auto_precision("cpu", flags)
+    assert chosen == expected
+    assert ("natively" in why) == (expected == "bf16-mixed")
+
+
+def test_auto_precision_without_a_gpu_falls_back_to_the_cpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert precision.auto_precision("cuda", {"avx512_bf16"})[0] == "bf16-mixed"
+    assert precision.auto_precision("cuda", {"avx2"})[0] == "32-true"
+    assert precision.auto_precision("mps", {"avx2"})[0] == "32-true"
+
+
+def test_auto_precision_on_gpus(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda *a: "Test GPU")
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    assert precision.auto_precision("cuda") == (
+        "bf16-mixed",
+        "the CUDA GPU Test GPU supports bfloat16",
+    )
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
+    assert precision.auto_precision("cuda")[0] == "16-mixed"
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_precision_auto_in_a_config_file_and_on_the_command_line(
+    native, monkeypatch, capsys, caplog
+):
+    """The CLI resolves ``auto`` from the (mocked) CPU flags and logs the choice and reason."""
+    from lstmzoo.cli import main
+
+    flags = frozenset({"avx2", "avx512_bf16"} if native else {"avx2"})
+    monkeypatch.setattr(precision, "cpu_flags", lambda: flags)
+    expected = "bf16-mixed" if native else "32-true"
+    base = ["fit", "-c", "lstm_adding", "--trainer.accelerator", "cpu"]
+    for extra in (["-c", "trainer/auto"], ["--trainer.precision", "auto"]):
+        caplog.clear()
+        with caplog.at_level("INFO", logger="lstmzoo.cli"), pytest.raises(SystemExit):
+            main([*base, *extra, "--print_config"])
+        assert f"precision: {expected}" in capsys.readouterr().out
+        assert f"precision auto -> {expected}" in caplog.text
