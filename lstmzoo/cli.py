@@ -37,7 +37,12 @@ from lightning.pytorch.cli import LightningArgumentParser, LightningCLI
 from lightning.pytorch.utilities.exceptions import SIGTERMException
 
 import lstmzoo.data  # noqa: F401 - makes the zoo's data modules resolvable by class name
-from lstmzoo.callbacks import JsonlPredictionWriter, PrecisionCheck, ResumableCheckpoint
+from lstmzoo.callbacks import (
+    JsonlPredictionWriter,
+    PrecisionCheck,
+    ResumableCheckpoint,
+    ThrottledRichProgressBar,
+)
 from lstmzoo.errors import ConfigError, LstmzooError
 from lstmzoo.registry import get_model_spec, list_models
 
@@ -300,7 +305,9 @@ class LstmzooCLI(LightningCLI):
             "callbacks",
             [
                 # 4 significant digits: losses of 3e-4 stay readable (".3f" shows 0.000)
-                RichProgressBar(leave=True, theme=RichProgressBarTheme(metrics_format=".4g")),
+                ThrottledRichProgressBar(
+                    leave=True, theme=RichProgressBarTheme(metrics_format=".4g")
+                ),
                 RichModelSummary(max_depth=2),
                 ResumableCheckpoint(),
                 PrecisionCheck(),
@@ -468,7 +475,9 @@ class LstmzooCLI(LightningCLI):
         if self.subcommand != "fit":
             dropped.add(FitSummaryPrinter)
         callbacks = self.trainer_defaults.get("callbacks", [])
-        self.trainer_defaults["callbacks"] = [c for c in callbacks if type(c) not in dropped]
+        self.trainer_defaults["callbacks"] = [
+            c for c in callbacks if not isinstance(c, tuple(dropped))
+        ]
         return super().instantiate_trainer(**kwargs)
 
 
