@@ -24,6 +24,7 @@ from lightning.pytorch.utilities.exceptions import SIGTERMException
 
 __all__ = [
     "JsonlPredictionWriter",
+    "KeepMetricsOnResume",
     "PrecisionCheck",
     "ResumableCheckpoint",
     "ThrottledRichProgressBar",
@@ -215,3 +216,59 @@ class ThrottledRichProgressBar(RichProgressBar):
             return
         self._last_redraw = now
         super().on_train_batch_end(trainer, pl_module, outputs, batch, batch_idx)
+
+
+class KeepMetricsOnResume(Callback):
+    """Keep the CSV log of the interrupted part when ``fit`` resumes in the same run folder.
+
+    Lightning's ``CSVLogger`` deletes an existing ``metrics.csv`` when it starts in a folder that
+    is not empty, which would throw away everything logged before an interruption (the zoo's
+    runs keep one folder per run, so a resumed run writes where the interrupted one did).
+    :meth:`remember` reads the old file before the logger starts; at the start of training, once
+    the checkpoint has restored the step, the rows logged before that step are written back, so
+    ``metrics.csv`` reads as one uninterrupted run.
+    """
+
+    def __init__(self) -> None:
+        self._rows: list[dict[str, str]] = []
+        self._fields: list[str] = []
+
+    def remember(self, metrics_file: str | os.PathLike[str]) -> None:
+        """Read ``metrics_file`` (if it exists) to restore it after the logger has started."""
+        import csv
+
+        path = Path(metrics_file)
+        if not path.is_file():
+            return
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            self._fields = list(reader.fieldnames or [])
+            self._rows = list(reader)
+
+    def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        import csv
+
+        from lightning.pytorch.loggers import CSVLogger
+
+        logger = trainer.logger
+        if not self._rows or not isinstance(logger, CSVLogger) or trainer.global_rank:
+            return
+        step = trainer.global_step
+        kept = [
+            row for row in self._rows if row.get("step", "").isdigit() and int(row["step"]) < step
+        ]
+        writer = logger.experiment
+        writer.save()  # anything logged so far, so the file below is complete
+        fields = sorted(set(self._fields) | set(writer.metrics_keys))
+        current: list[dict[str, str]] = []
+        path = Path(writer.metrics_file_path)
+        if path.is_file():
+            with open(path, newline="", encoding="utf-8") as handle:
+                current = list(csv.DictReader(handle))
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            out = csv.DictWriter(handle, fieldnames=fields)
+            out.writeheader()
+            out.writerows(kept + current)
+        writer.metrics_keys = fields
+        log.info("resumed at step %d: kept %d earlier rows of %s", step, len(kept), path)
+        self._rows = []

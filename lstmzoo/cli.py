@@ -19,6 +19,7 @@ import copy
 import difflib
 import functools
 import logging
+import os
 import re
 import signal
 import sys
@@ -39,6 +40,7 @@ from lightning.pytorch.utilities.exceptions import SIGTERMException
 import lstmzoo.data  # noqa: F401 - makes the zoo's data modules resolvable by class name
 from lstmzoo.callbacks import (
     JsonlPredictionWriter,
+    KeepMetricsOnResume,
     PrecisionCheck,
     ResumableCheckpoint,
     ThrottledRichProgressBar,
@@ -311,12 +313,26 @@ class LstmzooCLI(LightningCLI):
                 RichModelSummary(max_depth=2),
                 ResumableCheckpoint(),
                 PrecisionCheck(),
+                KeepMetricsOnResume(),
             ],
         )
         if self._command_args is not None:
             defaults["callbacks"] = [*defaults["callbacks"], FitSummaryPrinter(self._command_args)]
         kwargs["trainer_defaults"] = defaults
         super().__init__(args=args, **kwargs)
+
+    def before_fit(self) -> None:
+        """A resumed fit (``--ckpt_path FILE`` or ``last``) keeps the interrupted part's CSV log:
+        read it before the logger starts (see :class:`~lstmzoo.callbacks.KeepMetricsOnResume`)."""
+        ckpt = self._active_config().get("ckpt_path")
+        if not ckpt or is_pretrained_reference(ckpt):
+            return
+        from lightning.pytorch.loggers import CSVLogger
+
+        logger = self.trainer.logger
+        keepers = [c for c in self.trainer.callbacks if isinstance(c, KeepMetricsOnResume)]
+        if isinstance(logger, CSVLogger) and keepers:
+            keepers[0].remember(os.path.join(logger.log_dir, "metrics.csv"))
 
     def init_parser(self, **kwargs: Any) -> LightningArgumentParser:
         kwargs.setdefault("parser_mode", _PARSER_MODE)

@@ -123,3 +123,17 @@ def test_truncated_and_foreign_checkpoints_give_clear_errors(tmp_path, capsys):
         )
         assert code == 2
         assert "truncated or not a PyTorch checkpoint" in capsys.readouterr().err
+
+
+def test_a_resumed_run_keeps_the_log_of_its_first_part(in_tmp):
+    """One folder per run: the resumed fit appends to the interrupted part's metrics.csv."""
+    import csv
+
+    args = [*RUN, "--trainer.logger", "true", "--trainer.default_root_dir", "run"]
+    args += ["--trainer.log_every_n_steps", "1", "--trainer.max_epochs", "-1"]
+    assert main([*args, "--trainer.max_steps", "6"]) == 0
+    assert main([*args, "--trainer.max_steps", "10", "--ckpt_path", "last"]) == 0
+    (metrics,) = in_tmp.glob("run/**/metrics.csv")
+    with open(metrics, newline="") as handle:
+        steps = [int(row["step"]) for row in csv.DictReader(handle) if row.get("train/loss")]
+    assert steps == list(range(10))
