@@ -430,6 +430,7 @@ class LstmzooCLI(LightningCLI):
         ckpt = read_checkpoint(ckpt_path)  # a bad file fails here with one clear message
         if sub == "fit":
             return  # resuming: the config describes the model, Lightning restores the state
+        self._ckpt_callback_states = dict(ckpt.get("callbacks") or {})
         hparams = dict(ckpt.get("hyper_parameters") or {})
         for key in ("_instantiator", "_class_path"):
             hparams.pop(key, None)
@@ -494,7 +495,21 @@ class LstmzooCLI(LightningCLI):
         self.trainer_defaults["callbacks"] = [
             c for c in callbacks if not isinstance(c, tuple(dropped))
         ]
-        return super().instantiate_trainer(**kwargs)
+        trainer = super().instantiate_trainer(**kwargs)
+        if self.subcommand != "fit":
+            self._checkpoint_folders_as_recorded(trainer)
+        return trainer
+
+    def _checkpoint_folders_as_recorded(self, trainer: pl.Trainer) -> None:
+        """validate / test / predict from a checkpoint: its checkpoint callbacks keep the folder
+        the training run recorded (they save nothing here). Otherwise each would resolve to this
+        run's own folder and Lightning would warn, on restoring its state, that it changed."""
+        states = getattr(self, "_ckpt_callback_states", None) or {}
+        for callback in trainer.checkpoint_callbacks:
+            state = states.get(getattr(callback, "state_key", None))
+            recorded = state.get("dirpath") if isinstance(state, dict) else None
+            if recorded and callback.dirpath is None:
+                callback.dirpath = recorded
 
 
 def _list_command(argv: Sequence[str]) -> int:

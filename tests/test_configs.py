@@ -20,6 +20,8 @@ QUIET = ["--trainer.enable_progress_bar", "false", "--trainer.enable_model_summa
 @pytest.mark.parametrize(
     "config", [p for p in SEQUENCE_CONFIGS if p.stem not in ZOO_DEFAULTS], ids=lambda p: p.stem
 )
+# test / predict from the fit's checkpoint keep its checkpoint folder: no "dirpath has changed"
+@pytest.mark.filterwarnings("error:The dirpath has changed")
 def test_shipped_config_fits_tests_and_predicts(config, in_tmp):
     args = [*tiny_cli_args(in_tmp, config), *QUIET, "--trainer.logger.init_args.save_dir", "runs"]
     assert main(["fit", *args, "--trainer.max_epochs", "1"]) == 0
