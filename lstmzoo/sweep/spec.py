@@ -237,10 +237,17 @@ def _resolve_base(path: Path, item: Any) -> Path:
     for candidate in (Path(item), path.parent / item):
         if candidate.is_file():
             return candidate
+    from lstmzoo.recipes import UnknownRecipeError, recipe_path
+
+    try:  # a shipped recipe: `lstm_adding`, `configs/lstm_adding.yaml` outside the repository
+        return recipe_path(item)
+    except UnknownRecipeError:
+        pass
     raise _fail(
         path,
         "base",
-        f"config file {item!r} not found (relative to the current folder or {path.parent})",
+        f"config file {item!r} not found (relative to the current folder or {path.parent}, "
+        "nor a shipped recipe: see `lstmzoo recipes`)",
     )
 
 
@@ -251,9 +258,22 @@ def load_spec(path: str | Path, data: Mapping[str, Any] | None = None) -> SweepS
         ConfigError: one line naming the file, the entry and what is wrong.
     """
     path = Path(path)
+    if data is None and not path.is_file():
+        from lstmzoo.recipes import UnknownRecipeError, recipe_path
+
+        # `sweeps/memory_vs_length`, `configs/sweeps/...yaml` or just `memory_vs_length`
+        for candidate in (str(path), f"sweeps/{path.stem}"):
+            try:
+                path = recipe_path(candidate)
+                break
+            except UnknownRecipeError:
+                continue
     if data is None:
         if not path.is_file():
-            raise ConfigError(f"sweep file {path} not found")
+            raise ConfigError(
+                f"sweep file {path} not found, nor a shipped sweep of that name "
+                "(see `lstmzoo recipes list sweeps/`)"
+            )
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as err:

@@ -198,3 +198,19 @@ def test_shipped_sweep_files_check_against_their_configs(
     spec = load_spec(REPO / "configs" / "sweeps" / f"{name}.yaml")
     validate_against_config(spec)
     assert spec.total_runs() == runs
+
+
+def test_shipped_sweeps_and_their_base_configs_load_by_name_from_any_folder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no configs/ here: names resolve to the shipped recipes
+    for name in (
+        "memory_vs_length",
+        "sweeps/memory_vs_length",
+        "configs/sweeps/memory_vs_length.yaml",
+    ):
+        spec = load_spec(name)
+        assert spec.path.name == "memory_vs_length.yaml"
+        assert [p.name for p in spec.base] == ["lstm_adding.yaml", "cpu.yaml"]
+    with pytest.raises(ConfigError, match="nor a shipped sweep"):
+        load_spec("no_such_sweep")
