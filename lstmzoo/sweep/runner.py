@@ -209,7 +209,7 @@ class SweepRunner:
         spec: the sweep, already checked against the config.
         name: study and folder name (default: the sweep file's ``name`` or stem).
         root: where sweep folders live; the sweep's is ``root/name``.
-        storage: an Optuna RDB URL; default ``sqlite:///root/name/study.db``.
+        storage: an Optuna RDB URL; default ``sqlite:///<root>/<name>/study.db`` (the sweep folder).
         workers: trials at once on this machine; each gets ``cores // workers`` torch threads.
         heartbeat: seconds between heartbeats of a running trial; one silent for three
             heartbeats is failed and run again.
