@@ -47,6 +47,7 @@ from typing import Any
 import yaml
 
 from lstmzoo.errors import CheckpointError, ConfigError
+from lstmzoo.utils import sha256_file
 
 __all__ = [
     "CARD_FORMAT",
@@ -134,15 +135,6 @@ class WeightsCard:
 
 def _card_dir() -> Path:
     return Path(str(resources.files(__name__)))
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _parse_card(path: Path) -> WeightsCard:

@@ -28,7 +28,6 @@ It also carries VADER's lexicon, ``vaderSentiment/vader_lexicon.txt`` (see
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import os
@@ -38,6 +37,7 @@ import tarfile
 from pathlib import Path
 
 from lstmzoo.errors import ConfigError, DataError
+from lstmzoo.utils import sha256_file
 
 __all__ = [
     "CORPORA",
@@ -113,15 +113,6 @@ def default_cache_dir() -> Path:
         return Path(os.environ["LSTMZOO_CACHE"]).expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "lstmzoo"
-
-
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    """Hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _how_to_provide(cache_dir: Path) -> str:
