@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import lightning.pytorch as pl
 from lightning.pytorch.callbacks import (
@@ -50,16 +50,36 @@ class JsonlPredictionWriter(BasePredictionWriter):
         output: the ``.jsonl`` file; default ``<log_dir>/predictions.jsonl``. Each ``predict``
             run overwrites it. Under several processes, rank ``r > 0`` writes
             ``<stem>.rank<r>.jsonl``.
+        runtime: how the model computes the predictions: ``torch`` (eager) or ``onnx``
+            (onnxruntime), see :mod:`lstmzoo.inference`.
+        quantize: ``none`` (float32) or ``int8`` (dynamic int8 LSTM and Linear weights).
     """
 
-    def __init__(self, output: str | None = None) -> None:
+    def __init__(
+        self,
+        output: str | None = None,
+        runtime: Literal["torch", "onnx"] = "torch",
+        quantize: Literal["none", "int8"] = "none",
+    ) -> None:
         super().__init__(write_interval="batch")
+        from lstmzoo.inference import InferenceOptions
+
+        self.options = InferenceOptions(runtime, quantize)  # checked here: a bad value fails early
         self.output = output
         self._handle: Any = None
         self.path: Path | None = None
         self.count = 0
 
     def on_predict_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        from lstmzoo.errors import ConfigError
+
+        if hasattr(pl_module, "use_inference"):
+            pl_module.use_inference(self.options.runtime, self.options.quantize)
+        elif not self.options.is_default:
+            raise ConfigError(
+                f"{type(pl_module).__name__} has no inference fast path: drop "
+                "--predictions.runtime / --predictions.quantize"
+            )
         base = (
             Path(self.output) if self.output else Path(trainer.log_dir or ".") / "predictions.jsonl"
         )

@@ -19,6 +19,7 @@ import torch
 
 from lstmzoo.checkpoint import load_model
 from lstmzoo.errors import ConfigError
+from lstmzoo.inference import onnx_bytes
 
 __all__ = ["export_command", "export_model"]
 
@@ -42,24 +43,7 @@ def export_model(model: Any, fmt: Format, output: str | Path, opset: int = 17) -
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer chatter about Python control flow
         if fmt == "onnx":
-            try:
-                import onnx  # noqa: F401
-            except ImportError as err:
-                raise ConfigError(
-                    "ONNX export needs the onnx package: pip install 'lstmzoo[export]'"
-                ) from err
-            input_names = list(axes["inputs"])
-            output_names = list(axes["outputs"])
-            torch.onnx.export(
-                module,
-                inputs,
-                str(output),
-                input_names=input_names,
-                output_names=output_names,
-                dynamic_axes={**axes["inputs"], **axes["outputs"]},
-                opset_version=opset,
-                dynamo=False,
-            )
+            output.write_bytes(onnx_bytes(module, inputs, axes, opset=opset))
         elif fmt == "torchscript":
             traced = torch.jit.trace(module, inputs, check_trace=False)
             traced.save(str(output))

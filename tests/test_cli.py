@@ -147,6 +147,18 @@ def test_registry_name_expansion_keeps_user_init_args():
             ["fit", "--model", "lstm", "--data", "AddingProblem", "--trainer.max_epocs", "3"],
             "unrecognized arguments: --trainer.max_epocs",
         ),
+        (
+            [
+                "predict",
+                "--model",
+                "lstm",
+                "--data",
+                "AddingProblem",
+                "--predictions.runtime",
+                "tensorrt",
+            ],
+            "predictions.runtime",
+        ),
     ],
 )
 def test_user_errors_exit_2_with_one_message(in_tmp, capsys, args, message):

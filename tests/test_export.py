@@ -116,3 +116,31 @@ def test_bilstm_sentiment_onnx_matches_pytorch_on_two_lengths(tmp_path):
         (got,) = session.run(None, {"ids": ids.numpy()})
         want = model(ids).detach().numpy()
         assert got.shape == (3, 2) and abs(got - want).max() <= 1e-4
+
+
+def test_bilstm_sentiment_with_token_features_exports_every_input(tmp_path):
+    vocab = ["<pad>", "<unk>", *[f"w{i}" for i in range(30)]]
+    torch.manual_seed(0)
+    model = lstmzoo.create_model(
+        "bilstm_sentiment",
+        vocab=vocab,
+        embedding_dim=8,
+        hidden_size=8,
+        lexicon={"w1": 2.0, "w2": -1.0},
+        token_flags=True,
+        char_ngram_buckets=50,
+        max_char_ngrams=5,
+    ).eval()
+    path = export_model(model, "onnx", tmp_path / "sentiment.onnx")
+    session = onnxruntime.InferenceSession(str(path))
+    assert [i.name for i in session.get_inputs()] == ["ids", "feats", "ngrams"]
+    for length in (2, 9):
+        ids = torch.randint(2, len(vocab), (3, length))
+        feats = torch.randn(3, length, model.num_token_features)
+        ngrams = torch.randint(0, 51, (3, length, 5))
+        ngrams[0, 0] = 0  # a token without n-grams: its n-gram mean is zero, as in EmbeddingBag
+        feed = {"ids": ids.numpy(), "feats": feats.numpy(), "ngrams": ngrams.numpy()}
+        (got,) = session.run(None, feed)
+        with torch.no_grad():
+            want = model(ids, None, feats, ngrams).numpy()
+        assert abs(got - want).max() <= 1e-4

@@ -11,6 +11,7 @@ import lightning.pytorch as pl
 import torch
 
 from lstmzoo.errors import ConfigError, DataError
+from lstmzoo.inference import InferenceOptions, Quantize, Runtime
 
 __all__ = ["BatchFormatError", "TopologyMismatchError", "ZooModule", "as_batch_dict"]
 
@@ -165,6 +166,17 @@ class ZooModule(pl.LightningModule):
         lr = float(self.hparams.get("lr", 1e-3))
         weight_decay = float(self.hparams.get("weight_decay", 0.0))
         return torch.optim.Adam(self.parameters(), lr=lr, weight_decay=weight_decay)
+
+    # -- inference (see lstmzoo.inference) ----------------------------------------------------
+
+    #: How ``predict_step`` runs (``None``: float32 eager); set by :meth:`use_inference` or
+    #: ``lstmzoo predict --predictions.runtime / --predictions.quantize``.
+    inference_options: InferenceOptions | None = None
+
+    def use_inference(self, runtime: Runtime = "torch", quantize: Quantize = "none") -> None:
+        """Run ``predict_step`` (``trainer.predict``, ``lstmzoo predict``) with ``runtime``
+        ``"torch"`` or ``"onnx"`` and ``quantize`` ``"none"`` or ``"int8"``."""
+        self.inference_options = InferenceOptions(runtime, quantize)
 
     # -- export (see lstmzoo.export) ----------------------------------------------------------
 

@@ -23,6 +23,13 @@ from lstmzoo.argtypes import (
     Probability,
 )
 from lstmzoo.errors import ConfigError, DataError
+from lstmzoo.inference import (
+    InferenceOptions,
+    Quantize,
+    Runtime,
+    engine_for,
+    equal_length_batches,
+)
 from lstmzoo.models.base import BatchFormatError, ZooModule
 from lstmzoo.nn.crnn import CRNN, BatchNormWhere, CRNNOutput, crnn_output_length
 from lstmzoo.nn.ctc import (
@@ -276,8 +283,7 @@ class CRNNOCR(ZooModule):
         bare-tensor batch has no paths: its records hold ``"index"`` (the image's position in
         the batch) instead."""
         batch = self.as_batch(batch, "predict")
-        out = self(batch["x"], batch.get("widths"))
-        decoded = self.decode(out)
+        decoded = self.decode_images(batch["x"], batch.get("widths"), self.inference_options)
         records: list[dict[str, Any]] = []
         errors = batch.get("error") or [None] * len(decoded)
         labels = batch.get("text") or [None] * len(decoded)
@@ -346,7 +352,33 @@ class CRNNOCR(ZooModule):
             self.log("train/lr_factor", factor, batch_size=1)
 
     # ------------------------------------------------------------------ Python API
-    @torch.inference_mode()
+    def decode_images(
+        self,
+        x: Tensor,
+        widths: Tensor | None = None,
+        options: InferenceOptions | None = None,
+        decoder: str | None = None,
+    ) -> list[Decoded]:
+        """Read a batch of right-padded images ``x: (B, 1, 32, W)`` with true ``widths`` through
+        the inference fast path (``options``, default float32 eager): the batch runs as
+        sub-batches of images with the same CTC step count, each cropped to its widest image, so
+        an image is padded by at most 3 columns and its answer does not depend on its batch."""
+        engine = engine_for(self, options or InferenceOptions())
+        n, full = x.shape[0], x.shape[-1]
+        widths = torch.full((n,), full) if widths is None else widths.cpu().clamp(1, full)
+        decoded: list[Decoded | None] = [None] * n
+        was_training = self.training
+        self.eval()
+        try:
+            for group in equal_length_batches(crnn_output_length(widths).tolist(), n):
+                width = int(widths[group].max())
+                log_probs = engine(x[group, ..., :width].to(self.device))
+                for i, d in zip(group, self.decode(CRNNOutput(log_probs, None), decoder)):
+                    decoded[i] = d
+        finally:
+            self.train(was_training)
+        return decoded  # type: ignore[return-value]
+
     def read(
         self,
         images: ImageInput | Iterable[ImageInput],
@@ -354,23 +386,33 @@ class CRNNOCR(ZooModule):
         decoder: str | None = None,
         resize: Literal["auto", "fixed", "variable"] = "auto",
         errors: Literal["raise", "record"] = "raise",
+        runtime: Runtime = "torch",
+        quantize: Quantize = "none",
     ) -> list[Reading]:
         """Read the text of images (paths, encoded bytes or PIL images, one or many).
 
+        Images are batched by width (see :meth:`decode_images`), so each gets the answer it
+        would get alone, however the others are sized.
+
         Args:
             images: one image or an iterable of them.
-            batch_size: images per forward pass.
+            batch_size: images per forward pass (at most).
             decoder: ``"greedy"`` or ``"beam"`` (default: the model's ``decoder``).
             resize: ``"fixed"`` (stretch to the training width), ``"variable"`` (height 32,
                 natural width) or ``"auto"`` (variable if trained with ``keep_ratio``).
             errors: ``"raise"`` a :class:`~lstmzoo.errors.DataError` naming an unreadable image,
                 or ``"record"`` it in :attr:`Reading.error`.
+            runtime: ``"torch"`` (eager) or ``"onnx"`` (onnxruntime), see :mod:`lstmzoo.inference`.
+            quantize: ``"none"`` or ``"int8"`` (dynamic int8 LSTM and Linear weights).
 
         Returns:
             one :class:`Reading` per image, in order.
         """
         from lstmzoo.data.ocr.images import ImagePrep, collate_lines, open_image
 
+        options = InferenceOptions(runtime, quantize)
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be >= 1, got {batch_size}")
         if isinstance(images, (str, os.PathLike, bytes)) or hasattr(images, "getpixel"):
             images = [images]
         mode = (
@@ -381,38 +423,26 @@ class CRNNOCR(ZooModule):
             None if mode == "variable" else self.hparams["image_width"],
             self.hparams["keep_ratio"],
         )
-        samples: list[dict[str, Any]] = []
+        results: list[Reading | None] = []
+        samples: dict[int, Tensor] = {}
         for i, image in enumerate(images):
             name = os.fspath(image) if isinstance(image, (str, os.PathLike)) else f"image {i}"
             try:
-                x = prep(open_image(image, name))
-                samples.append({"x": x, "name": name})
+                samples[i] = prep(open_image(image, name))
+                results.append(None)
             except DataError as err:
                 if errors == "raise":
                     raise
-                samples.append(
-                    {
-                        "x": torch.zeros(1, 32, prep.width or prep.min_width),
-                        "name": name,
-                        "error": str(err),
-                    }
-                )
-        was_training = self.training
-        self.eval()
-        results: list[Reading] = []
-        try:
-            for start in range(0, len(samples), batch_size):
-                chunk = samples[start : start + batch_size]
-                batch = collate_lines(chunk)
-                out = self(batch["x"].to(self.device), batch["widths"])
-                for sample, d in zip(chunk, self.decode(out, decoder)):
-                    if sample.get("error"):
-                        results.append(Reading("", 0.0, [], sample["error"]))
-                    else:
-                        results.append(Reading(d.text, d.confidence, d.char_confidences))
-        finally:
-            self.train(was_training)
-        return results
+                results.append(Reading("", 0.0, [], str(err)))
+        order = list(samples)
+        steps = [crnn_output_length(int(samples[i].shape[-1])) for i in order]
+        with torch.inference_mode():
+            for group in equal_length_batches(steps, batch_size):
+                batch = collate_lines([{"x": samples[order[k]]} for k in group])
+                decoded = self.decode_images(batch["x"], batch["widths"], options, decoder)
+                for k, d in zip(group, decoded):
+                    results[order[k]] = Reading(d.text, d.confidence, d.char_confidences)
+        return results  # type: ignore[return-value]
 
     @property
     def max_label_steps(self) -> int:

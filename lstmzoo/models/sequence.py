@@ -12,6 +12,7 @@ from torchmetrics import MeanAbsoluteError, MeanSquaredError, MetricCollection
 from torchmetrics.classification import MulticlassAccuracy
 
 from lstmzoo.argtypes import NonNegativeFloat, PositiveFloat, PositiveInt, Probability
+from lstmzoo.inference import engine_for, equal_length_batches
 from lstmzoo.models.base import TopologyMismatchError, ZooModule
 from lstmzoo.nn.encoders import CellType, RecurrentEncoder
 from lstmzoo.nn.heads import Head, build_head
@@ -155,6 +156,30 @@ class SequenceModel(ZooModule):
     def export_module(self) -> torch.nn.Module:
         return _SequenceNet(self.encoder, self.head)
 
+    def _predict_outputs(self, x: Tensor, lengths: Tensor | None) -> list[Tensor] | Tensor:
+        """Per-sample outputs for ``predict_step``: the model's forward, or with non-default
+        :attr:`inference_options` the fast path on sub-batches of one length each."""
+        options = self.inference_options
+        if options is None or options.is_default:
+            return self(x, lengths)
+        engine = engine_for(self, options)
+        n = x.shape[0]
+        if lengths is None or self.input_kind == "vector":
+            steps = [x.shape[1] if x.dim() == 3 else 1] * n
+        else:
+            steps = [int(v) for v in lengths.tolist()]
+        outputs: list[Tensor] = [x] * n  # every slot is overwritten below
+        was_training = self.training
+        self.eval()
+        try:
+            for group in equal_length_batches(steps, n):
+                part = x[group] if x.dim() != 3 else x[group, : steps[group[0]]]
+                for i, out in zip(group, engine(part)):
+                    outputs[i] = out
+        finally:
+            self.train(was_training)
+        return outputs
+
     def example_inputs(self) -> tuple[Tensor, ...]:
         size = self.encoder.input_size
         if self.input_kind == "vector":
@@ -233,13 +258,11 @@ class SequenceModel(ZooModule):
         ``batch`` is a dict, ``(x, y)``, ``(x, y, lengths)``, ``(x,)`` or a bare ``x`` tensor.
         """
         batch = self.as_batch(batch, "predict")
-        y_hat = self(batch["x"], batch.get("lengths"))
-        if self.task == "classification":
-            y_hat = y_hat.argmax(-1)
         lengths = batch.get("lengths")
+        y_hat = self._predict_outputs(batch["x"], lengths)
         records = []
-        for i in range(y_hat.shape[0]):
-            pred = y_hat[i]
+        for i in range(len(y_hat)):
+            pred = y_hat[i].argmax(-1) if self.task == "classification" else y_hat[i]
             if (
                 self.target_kind == "sequence"
                 and lengths is not None

@@ -1,0 +1,222 @@
+"""End-to-end inference: ``read()`` and ``predict_text()`` with every fast-path option, against
+the code path they replaced, side by side on one machine.
+
+The baseline ("before") is the previous implementation, kept here verbatim in behaviour:
+
+* ``read()`` took the images in input order, ``batch_size`` at a time, padded each batch to its
+  widest image and ran the model's forward with packed sequences (the true widths);
+* ``predict_text()`` sorted the texts by length, padded each batch to its longest text and ran
+  the forward with packed sequences.
+
+Each variant runs the same inputs; rounds are interleaved and the median time of each is
+reported, with the ratio to the baseline. With a trained checkpoint the benchmark also prints
+each variant's accuracy on the same inputs (word accuracy for OCR, label accuracy for
+sentiment), so "faster" is always "at equal answers".
+
+    python benchmarks/bench_fastpath.py --ocr-ckpt runs/crnn_ocr/checkpoints/last.ckpt \\
+        --ocr-data robustness/plain
+    python benchmarks/bench_fastpath.py --sentiment-ckpt runs/bilstm_sentiment/checkpoints/best.ckpt
+    python benchmarks/bench_fastpath.py --quick        # random weights, speed only
+
+``--ocr-data`` is a folder with ``labels.txt`` (for example the ``plain`` variation written by
+``tools/make_ocr_robustness_set.py``: words at their natural widths); without it, random-width
+noise images are timed. ``--sentiment-ckpt`` scores the movie snippets' test split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+
+REPO = Path(__file__).resolve().parents[1]
+SENTIMENT_CONFIG = REPO / "configs" / "bilstm_sentiment.yaml"
+VARIANTS = [("torch", "none"), ("torch", "int8"), ("onnx", "none"), ("onnx", "int8")]
+
+
+def interleaved(fns: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
+    """Median seconds per call of each function, rounds interleaved (after one warm-up call)."""
+    for fn in fns.values():
+        fn()
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+# ---------------------------------------------------------------------------- baselines
+
+
+@torch.inference_mode()
+def read_before(model: Any, images: Sequence[Any], batch_size: int = 32) -> list[str]:
+    """The previous ``read(resize="variable")``: input-order batches padded to the widest."""
+    from lstmzoo.data.ocr.images import ImagePrep, collate_lines, open_image
+
+    prep = ImagePrep(32, None, model.hparams["keep_ratio"])
+    xs = [prep(open_image(img, str(img))) for img in images]
+    model.eval()
+    texts = []
+    for start in range(0, len(xs), batch_size):
+        batch = collate_lines([{"x": x} for x in xs[start : start + batch_size]])
+        out = model(batch["x"], batch["widths"])
+        texts += [d.text for d in model.decode(out)]
+    return texts
+
+
+@torch.no_grad()
+def score_before(model: Any, texts: Sequence[str], batch_size: int = 64) -> list[int]:
+    """The previous ``predict_text()``: length-sorted, padded, packed batches."""
+    from lstmzoo.data.text.vocab import PAD_ID
+
+    model.eval()
+    if model.uses_features:
+        encoded = model.featurizer.encode_many(texts)[0]
+        seqs = [e.ids for e in encoded]
+    else:
+        encoded = None
+        seqs = [torch.tensor(model.tokenize(t), dtype=torch.long) for t in texts]
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    labels = [0] * len(seqs)
+    pad = torch.nn.utils.rnn.pad_sequence
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        x = pad([seqs[i] for i in chunk], batch_first=True, padding_value=PAD_ID)
+        lengths = torch.tensor([len(seqs[i]) for i in chunk])
+        feats = ngrams = None
+        if encoded is not None and model.num_token_features:
+            feats = pad([encoded[i].feats for i in chunk], batch_first=True)
+        if encoded is not None and model.char_embedding is not None:
+            ngrams = pad([encoded[i].ngrams for i in chunk], batch_first=True)
+        for i, label in zip(chunk, model(x, lengths, feats, ngrams).argmax(-1).tolist()):
+            labels[i] = label
+    return labels
+
+
+# ---------------------------------------------------------------------------- inputs
+
+
+def ocr_inputs(ckpt: str | None, data: str | None, n: int) -> tuple[Any, list[Any], list[str]]:
+    import lstmzoo
+    from lstmzoo.checkpoint import load_model
+
+    if ckpt:
+        model = load_model(ckpt)
+    else:
+        torch.manual_seed(0)
+        model = lstmzoo.create_model("crnn_ocr", width_mult=0.5, hidden_size=256)
+    if data:
+        from lstmzoo.data.ocr.files import find_label_file, read_label_file
+
+        entries = read_label_file(find_label_file(Path(data)))[:n]
+        truths = [model.alphabet.normalize(t) for _, t, _ in entries]
+        return model, [Path(p) for p, _, _ in entries], truths
+    from PIL import Image
+
+    g = torch.Generator().manual_seed(0)
+    widths = torch.randint(30, 260, (n,), generator=g).tolist()
+    images = [
+        Image.fromarray((torch.rand(32, w, generator=g) * 255).to(torch.uint8).numpy(), "L")
+        for w in widths
+    ]
+    return model, images, []
+
+
+def sentiment_inputs(ckpt: str | None, n: int) -> tuple[Any, list[str], list[int]]:
+    import lstmzoo
+    from lstmzoo.checkpoint import load_model
+
+    if ckpt:
+        import yaml
+
+        from lstmzoo.data.text import TextClassificationData
+
+        model = load_model(ckpt)
+        recipe = yaml.safe_load(SENTIMENT_CONFIG.read_text(encoding="utf-8"))
+        data = TextClassificationData(**recipe["data"]["init_args"])  # the recipe's own split
+        examples = data._load_splits()["test"][:n]
+        texts = [e.text for e in examples]
+        return model, texts, [model.classes.index(e.label) for e in examples]
+    import random
+
+    torch.manual_seed(0)
+    rng = random.Random(0)
+    vocab = ["<pad>", "<unk>", *[f"w{i}" for i in range(16_000)]]
+    model = lstmzoo.create_model(
+        "bilstm_sentiment", vocab=vocab, embedding_dim=128, hidden_size=128
+    )
+    texts = [" ".join(rng.choices(vocab[2:], k=rng.randint(3, 40))) for _ in range(n)]
+    return model, texts, []
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+def bench_read(args: argparse.Namespace) -> None:
+    model, images, truths = ocr_inputs(args.ocr_ckpt, args.ocr_data, args.images)
+    fns: dict[str, Callable[[], Any]] = {"before": lambda: read_before(model, images)}
+    for runtime, quantize in VARIANTS:
+        fns[f"{runtime}/{quantize}"] = lambda r=runtime, q=quantize: [
+            x.text for x in model.read(images, resize="variable", runtime=r, quantize=q)
+        ]
+    times = interleaved(fns, args.rounds)
+    print(f"read(resize='variable'), {len(images)} images, batch 32")
+    base = times["before"]
+    for name, seconds in times.items():
+        line = f"  {name:12s} {len(images) / seconds:8.0f} images/s  x{base / seconds:5.2f}"
+        if truths:
+            texts = fns[name]()
+            acc = sum(t == y for t, y in zip(texts, truths)) / len(truths)
+            line += f"  word accuracy {100 * acc:6.2f}%"
+        print(line)
+
+
+def bench_score(args: argparse.Namespace) -> None:
+    model, texts, labels = sentiment_inputs(args.sentiment_ckpt, args.texts)
+    fns: dict[str, Callable[[], Any]] = {"before": lambda: score_before(model, texts)}
+    for runtime, quantize in VARIANTS:
+        fns[f"{runtime}/{quantize}"] = lambda r=runtime, q=quantize: [
+            model.classes.index(x["label"])
+            for x in model.predict_text(texts, runtime=r, quantize=q)
+        ]
+    times = interleaved(fns, args.rounds)
+    print(f"predict_text(), {len(texts)} texts, batch 64")
+    base = times["before"]
+    for name, seconds in times.items():
+        line = f"  {name:12s} {len(texts) / seconds:8.0f} texts/s   x{base / seconds:5.2f}"
+        if labels:
+            got = fns[name]()
+            acc = sum(a == b for a, b in zip(got, labels)) / len(labels)
+            line += f"  accuracy {100 * acc:6.2f}%"
+        print(line)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ocr-ckpt", help="a crnn_ocr checkpoint (default: random weights)")
+    parser.add_argument("--ocr-data", help="folder with labels.txt (default: noise images)")
+    parser.add_argument("--sentiment-ckpt", help="a bilstm_sentiment checkpoint")
+    parser.add_argument("--images", type=int, default=600, help="images to read")
+    parser.add_argument("--texts", type=int, default=2000, help="texts to score")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", choices=("read", "score"), help="run one section")
+    parser.add_argument("--quick", action="store_true", help="few inputs and rounds")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.images, args.texts, args.rounds = 64, 256, 2
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads (torch and onnxruntime)")
+    if args.only in (None, "read"):
+        bench_read(args)
+    if args.only in (None, "score"):
+        bench_score(args)
+
+
+if __name__ == "__main__":
+    main()
