@@ -34,10 +34,17 @@ from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
 from lstmzoo.data.text.vectors import WordVectors, load_word_vectors
 from lstmzoo.data.text.vocab import PAD, PAD_ID, UNK, UNK_ID, Vocabulary
 from lstmzoo.errors import CheckpointError, ConfigError, DataError
+from lstmzoo.inference import (
+    InferenceOptions,
+    Quantize,
+    Runtime,
+    engine_for,
+    equal_length_batches,
+)
 from lstmzoo.models.base import ZooModule
 from lstmzoo.models.sequence import HeadArg
 from lstmzoo.nn.encoders import CellType, EncoderOutput, RecurrentEncoder
-from lstmzoo.nn.heads import Head, build_head
+from lstmzoo.nn.heads import build_head
 from lstmzoo.registry import register_model
 
 __all__ = ["BiLSTMSentiment"]
@@ -48,17 +55,75 @@ DEFAULT_CLASSES = ["negative", "positive"]
 
 
 class _SentimentNet(nn.Module):
-    """What gets exported: ``ids: (B, T)`` (every step real: one text, or texts of one length)
-    -> ``logits: (B, classes)``."""
+    """What gets exported and what the inference fast path runs: ``ids: (B, T)`` [,
+    ``feats: (B, T, F)``] [, ``ngrams: (B, T, K)``] -> ``logits: (B, classes)``, with every step
+    real (one text, or texts of one length: nothing padded, no lengths)."""
 
-    def __init__(self, embedding: nn.Embedding, encoder: RecurrentEncoder, head: Head) -> None:
+    def __init__(self, model: BiLSTMSentiment) -> None:
         super().__init__()
-        self.embedding = embedding
-        self.encoder = encoder
-        self.head = head
+        self.embedding = model.embedding
+        self.char_embedding = model.char_embedding
+        self.encoder = model.encoder
+        self.head = model.head
+        self.num_token_features = model.num_token_features
 
-    def forward(self, ids: Tensor) -> Tensor:
-        return self.head(self.encoder(self.embedding(ids)))
+    def forward(self, ids: Tensor, *extra: Tensor) -> Tensor:
+        rest = list(extra)
+        feats = rest.pop(0) if self.num_token_features else None
+        ngrams = rest.pop(0) if self.char_embedding is not None else None
+        emb = embed_tokens(
+            self.embedding,
+            self.char_embedding,
+            self.num_token_features,
+            ids,
+            feats,
+            ngrams,
+            gather_ngrams=True,
+        )
+        return self.head(self.encoder(emb))
+
+
+def embed_tokens(
+    embedding: nn.Embedding,
+    char_embedding: nn.EmbeddingBag | None,
+    num_token_features: int,
+    x: Tensor,
+    feats: Tensor | None,
+    ngrams: Tensor | None,
+    dropout: nn.Module | None = None,
+    gather_ngrams: bool = False,
+) -> Tensor:
+    """``x: (B, T)`` ids [, ``feats: (B, T, F)``, ``ngrams: (B, T, K)``] -> the encoder's input
+    ``(B, T, embedding_dim + F)``: word embedding (+ mean n-gram embedding), ``dropout``, then
+    the token features concatenated.
+
+    ``gather_ngrams`` computes the n-grams' mean embedding with a gather and a masked mean
+    instead of :class:`~torch.nn.EmbeddingBag` (same values; ONNX has no bag with padding)."""
+    emb = embedding(x)
+    if char_embedding is not None:
+        if ngrams is None or ngrams.shape[:2] != x.shape:
+            raise ValueError(
+                "this model reads character n-grams: pass ngrams of shape (B, T, K) matching "
+                f"x {tuple(x.shape)}, got {None if ngrams is None else tuple(ngrams.shape)}"
+            )
+        if gather_ngrams:
+            keep = (ngrams != char_embedding.padding_idx).unsqueeze(-1).to(emb.dtype)
+            total = (char_embedding.weight[ngrams] * keep).sum(-2)
+            emb = emb + total / keep.sum(-2).clamp(min=1.0)
+        else:
+            flat = char_embedding(ngrams.reshape(-1, ngrams.shape[-1]))
+            emb = emb + flat.view(*x.shape, -1)
+    if dropout is not None:
+        emb = dropout(emb)
+    if num_token_features:
+        expected = (*x.shape, num_token_features)
+        if feats is None or tuple(feats.shape) != expected:
+            raise ValueError(
+                f"this model reads {num_token_features} token feature(s): pass feats of "
+                f"shape {expected}, got {None if feats is None else tuple(feats.shape)}"
+            )
+        emb = torch.cat([emb, feats.to(emb.dtype)], dim=-1)
+    return emb
 
 
 @register_model(
@@ -269,26 +334,15 @@ class BiLSTMSentiment(ZooModule):
         if self.training and self.word_dropout > 0:  # n-grams and features stay: a stand-in
             drop = torch.rand(x.shape, device=x.device) < self.word_dropout  # for unseen words
             x = x.masked_fill(drop & (x != PAD_ID), UNK_ID)
-        emb = self.embedding(x)
-        if self.char_embedding is not None:
-            if ngrams is None or ngrams.shape[:2] != x.shape:
-                raise ValueError(
-                    f"this model reads character n-grams: pass ngrams of shape (B, T, K) "
-                    f"matching x {tuple(x.shape)}, got "
-                    f"{None if ngrams is None else tuple(ngrams.shape)}"
-                )
-            flat = self.char_embedding(ngrams.reshape(-1, ngrams.shape[-1]))
-            emb = emb + flat.view(*x.shape, -1)
-        emb = self.embedding_dropout(emb)
-        if self.num_token_features:
-            expected = (*x.shape, self.num_token_features)
-            if feats is None or tuple(feats.shape) != expected:
-                raise ValueError(
-                    f"this model reads {self.num_token_features} token feature(s): pass feats of "
-                    f"shape {expected}, got {None if feats is None else tuple(feats.shape)}"
-                )
-            emb = torch.cat([emb, feats.to(emb.dtype)], dim=-1)
-        return emb
+        return embed_tokens(
+            self.embedding,
+            self.char_embedding,
+            self.num_token_features,
+            x,
+            feats,
+            ngrams,
+            self.embedding_dropout,
+        )
 
     def encode(
         self,
@@ -336,19 +390,26 @@ class BiLSTMSentiment(ZooModule):
 
     # ------------------------------------------------------------------ export
     def export_module(self) -> nn.Module:
-        if self.uses_features:
-            raise ConfigError(
-                "export covers the plain BiLSTM (token ids in, logits out); this model also "
-                "reads lexicon / flag features or character n-grams, which the exported graph "
-                "has no input for. Use predict_text or the checkpoint instead"
-            )
-        return _SentimentNet(self.embedding, self.encoder, self.head)
+        """Token ids [, token features] [, character n-grams] in, logits out; texts of one
+        length per batch (no padding, no lengths)."""
+        return _SentimentNet(self)
 
     def example_inputs(self) -> tuple[Tensor, ...]:
-        return (torch.randint(2, len(self.hparams["vocab"]), (2, 7)),)
+        ids = torch.randint(2, len(self.hparams["vocab"]), (2, 7))
+        inputs = [ids]
+        if self.num_token_features:
+            inputs.append(torch.zeros(2, 7, self.num_token_features))
+        if self.char_embedding is not None:
+            inputs.append(torch.randint(0, self.char_embedding.num_embeddings, (2, 7, 4)))
+        return tuple(inputs)
 
     def export_axes(self) -> dict[str, dict[str, dict[int, str]]]:
-        return {"inputs": {"ids": {0: "batch", 1: "time"}}, "outputs": {"logits": {0: "batch"}}}
+        inputs: dict[str, dict[int, str]] = {"ids": {0: "batch", 1: "time"}}
+        if self.num_token_features:
+            inputs["feats"] = {0: "batch", 1: "time"}
+        if self.char_embedding is not None:
+            inputs["ngrams"] = {0: "batch", 1: "time", 2: "ngrams"}
+        return {"inputs": inputs, "outputs": {"logits": {0: "batch"}}}
 
     # ------------------------------------------------------------------ pretrained vectors
     def load_pretrained_embeddings(self, path: str | None = None) -> WordVectors:
@@ -484,6 +545,23 @@ class BiLSTMSentiment(ZooModule):
     def test_step(self, batch: Any, batch_idx: int) -> None:
         self._eval_step(batch, "test")
 
+    def _log_corpus_mean(self, stage: str) -> None:
+        """``{stage}/acc/corpus_mean``: the mean of the per-corpus accuracies, every corpus
+        weighted alike (the pooled ``{stage}/acc`` weights them by size), when there are two or
+        more. A checkpoint monitor on it picks the model that does best across domains."""
+        prefix = f"{stage}_"
+        metrics = [m for k, m in self.corpus_metrics.items() if k.startswith(prefix)]
+        values = [m.compute() for m in metrics if m.update_count]
+        if len(values) >= 2:
+            mean = torch.stack([v.float() for v in values]).mean()
+            self.log(f"{stage}/acc/corpus_mean", mean, on_epoch=True, sync_dist=False)
+
+    def on_validation_epoch_end(self) -> None:
+        self._log_corpus_mean("val")
+
+    def on_test_epoch_end(self) -> None:
+        self._log_corpus_mean("test")
+
     def _records(self, texts: Sequence[str] | None, probs: Tensor) -> list[dict[str, Any]]:
         records = []
         for i, p in enumerate(probs.tolist()):
@@ -499,8 +577,7 @@ class BiLSTMSentiment(ZooModule):
         "line"}`` (plus ``"target"`` when the input is labelled). A tuple or bare-tensor batch of
         token ids has no texts: its records hold the label and probabilities only."""
         batch = self.as_batch(batch, "predict")
-        probs = self._batch_logits(batch).float().softmax(-1)
-        records = self._records(batch.get("text"), probs)
+        records = self._records(batch.get("text"), self._predict_probs(batch))
         for i, record in enumerate(records):
             if "line" in batch:
                 record["line"] = int(batch["line"][i])
@@ -508,17 +585,50 @@ class BiLSTMSentiment(ZooModule):
                 record["target"] = self.classes[int(batch["y"][i])]
         return records
 
+    def _predict_probs(self, batch: Mapping[str, Any]) -> Tensor:
+        """Class probabilities of a padded batch through the inference fast path
+        (:attr:`inference_options`): sub-batches of texts of one length, padding cropped."""
+        engine = engine_for(self, self.inference_options or InferenceOptions())
+        x = batch["x"]
+        lengths = batch.get("lengths")
+        lengths = [x.shape[1]] * x.shape[0] if lengths is None else lengths.tolist()
+        extra = []
+        if self.num_token_features:
+            extra.append(batch.get("feats"))
+        if self.char_embedding is not None:
+            extra.append(batch.get("ngrams"))
+        if any(t is None for t in extra):
+            self(x, batch.get("lengths"), batch.get("feats"), batch.get("ngrams"))  # names it
+        probs = torch.empty(x.shape[0], len(self.classes))
+        for group in equal_length_batches(lengths, x.shape[0]):
+            steps = int(lengths[group[0]])
+            inputs = [t[group, :steps] for t in (x, *extra)]
+            probs[group] = engine(*inputs).softmax(-1).cpu()
+        return probs
+
     # ------------------------------------------------------------------ Python API
     def tokenize(self, text: str) -> list[int]:
         """Token ids of ``text`` with the training tokenization (truncated to ``max_length``)."""
         ids = self.vocabulary.encode(self.text_tokenizer(text)) or [UNK_ID]
         return ids[: self.max_length] if self.max_length else ids
 
-    @torch.no_grad()
     def predict_text(
-        self, texts: Sequence[str] | str, batch_size: int = 64
+        self,
+        texts: Sequence[str] | str,
+        batch_size: int = 64,
+        runtime: Runtime = "torch",
+        quantize: Quantize = "none",
     ) -> list[dict[str, Any]]:
         """Classify raw texts: one ``{"text", "label", "probabilities": {class: p}}`` per text.
+
+        Texts are grouped by token count, so no batch is padded and each text gets the answer it
+        would get alone.
+
+        Args:
+            texts: one text or a sequence of them.
+            batch_size: texts per forward pass (at most).
+            runtime: ``"torch"`` (eager) or ``"onnx"`` (onnxruntime), see :mod:`lstmzoo.inference`.
+            quantize: ``"none"`` or ``"int8"`` (dynamic int8 LSTM and Linear weights).
 
         >>> model = BiLSTMSentiment.load_from_checkpoint("best.ckpt")  # doctest: +SKIP
         >>> model.predict_text(["what a great film"])[0]["label"]       # doctest: +SKIP
@@ -526,12 +636,16 @@ class BiLSTMSentiment(ZooModule):
 
         Raises:
             DataError: a text is empty or whitespace only (its position is named).
+            ConfigError: an unknown runtime or quantization.
         """
         if isinstance(texts, str):
             texts = [texts]
         for i, text in enumerate(texts):
             if not isinstance(text, str) or not text.strip():
                 raise DataError(f"text {i} (0-based) is empty or not a string: {text!r}")
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be >= 1, got {batch_size}")
+        engine = engine_for(self, InferenceOptions(runtime, quantize))
         was_training = self.training
         self.eval()
         try:
@@ -541,21 +655,15 @@ class BiLSTMSentiment(ZooModule):
             else:
                 encoded = None
                 seqs = [torch.tensor(self.tokenize(t), dtype=torch.long) for t in texts]
-            order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
             probs = torch.empty(len(seqs), len(self.classes))
             device = self.embedding.weight.device
-            pad = nn.utils.rnn.pad_sequence
-            for start in range(0, len(order), batch_size):
-                chunk = order[start : start + batch_size]
-                x = pad([seqs[i] for i in chunk], batch_first=True, padding_value=PAD_ID)
-                lengths = torch.tensor([len(seqs[i]) for i in chunk])
-                feats = ngrams = None
+            for chunk in equal_length_batches([len(s) for s in seqs], batch_size):
+                inputs = [torch.stack([seqs[i] for i in chunk]).to(device)]
                 if encoded is not None and self.num_token_features:
-                    feats = pad([encoded[i].feats for i in chunk], batch_first=True).to(device)
+                    inputs.append(torch.stack([encoded[i].feats for i in chunk]).to(device))
                 if encoded is not None and self.char_embedding is not None:
-                    ngrams = pad([encoded[i].ngrams for i in chunk], batch_first=True).to(device)
-                logits = self(x.to(device), lengths, feats, ngrams)
-                probs[chunk] = logits.float().softmax(-1).cpu()
+                    inputs.append(torch.stack([encoded[i].ngrams for i in chunk]).to(device))
+                probs[chunk] = engine(*inputs).softmax(-1).cpu()
         finally:
             self.train(was_training)
         return self._records(list(texts), probs)

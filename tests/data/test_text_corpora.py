@@ -119,6 +119,27 @@ def test_batches_carry_features_and_corpus(tmp_path: Path) -> None:
     assert kwargs["char_ngram_buckets"] == 50 and kwargs["token_flags"] is True
 
 
+def test_corpus_balance_gives_every_corpus_its_share(tmp_path: Path) -> None:
+    folder = write_rated_corpora(tmp_path / "hutto")
+
+    def shares(balance: float) -> list[float]:
+        dm = TextClassificationData(
+            corpora=ALL, snippets_file=str(folder), batch_size=8, seed=0, corpus_balance=balance
+        )
+        dm.setup("fit")
+        corpus = [int(c) for b in dm.train_dataloader() for c in b["corpus"]]
+        assert len(corpus) == len(dm.train_set)
+        return [corpus.count(k) / len(corpus) for k in range(len(ALL))]
+
+    sizes = TextClassificationData(corpora=ALL, snippets_file=str(folder))
+    sizes.setup("fit")
+    natural = [sizes.train_set.corpus.count(k) / len(sizes.train_set) for k in range(len(ALL))]
+    assert shares(1.0) == pytest.approx(natural)
+    assert shares(0.0) == pytest.approx([0.25] * 4, abs=0.02)
+    with pytest.raises(ValueError, match="corpus_balance"):
+        TextClassificationData(corpora=ALL, corpus_balance=1.5)
+
+
 def test_unknown_corpus_is_one_line_listing_the_valid_ones() -> None:
     with pytest.raises(ConfigError) as err:
         TextClassificationData(corpora=["movies", "imdb"])

@@ -121,3 +121,30 @@ def test_external_sampler_gives_every_rank_the_same_number_of_batches():
             assert len(b) <= 2
     assert counts[0] == counts[1]
     assert set(seen) == set(range(len(lengths)))
+
+
+def test_group_shares_balance_an_epoch() -> None:
+    lengths = _lengths(1000)
+    groups = [0] * 800 + [1] * 150 + [2] * 50
+    sampler = BucketBatchSampler(
+        lengths, batch_size=16, seed=1, groups=groups, group_shares=[0.4, 0.3, 0.3]
+    )
+    seen = []
+    for epoch in range(2):
+        sampler.set_epoch(epoch)
+        flat = [i for b in sampler for i in b]
+        counts = [sum(groups[i] == g for i in flat) for g in range(3)]
+        assert counts == [400, 300, 300]  # round(share * 1000) each
+        assert set(range(800, 1000)) <= set(flat)  # the repeated groups: every text at least once
+        assert len(flat) == 1000 and len(list(sampler)) == len(sampler)
+        seen.append({i for i in flat if groups[i] == 0})
+    assert seen[0] != seen[1]  # the subsampled group: a new subset every epoch
+
+
+def test_group_shares_are_checked() -> None:
+    with pytest.raises(ValueError, match="go together"):
+        BucketBatchSampler([1, 2], batch_size=1, groups=[0, 1])
+    with pytest.raises(ValueError, match="sum to 1"):
+        BucketBatchSampler([1, 2], batch_size=1, groups=[0, 1], group_shares=[0.5, 0.6])
+    with pytest.raises(ValueError, match="3 group ids for 2 samples"):
+        BucketBatchSampler([1, 2], batch_size=1, groups=[0, 1, 1], group_shares=[0.5, 0.5])

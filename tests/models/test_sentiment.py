@@ -306,6 +306,13 @@ def test_cli_fit_test_predict(tmp_path: Path) -> None:
         "The cast !",
     ]
     assert all(set(r["probabilities"]) == {"neg", "pos"} for r in records)
+    fast = tmp_path / "pred_onnx_int8.jsonl"
+    predict = ["predict", *args, "--ckpt_path", str(ckpts[0]), "--predictions.output", str(fast)]
+    assert main([*predict, "--predictions.runtime", "onnx", "--predictions.quantize", "int8"]) == 0
+    fast_records = [json.loads(line) for line in fast.read_text("utf-8").splitlines()]
+    assert [r["text"] for r in fast_records] == [r["text"] for r in records]
+    for a, b in zip(fast_records, records):
+        assert abs(a["probabilities"]["pos"] - b["probabilities"]["pos"]) < 0.05
     hparams = torch.load(ckpts[0], weights_only=True)["hyper_parameters"]
     assert hparams["classes"] == ["neg", "pos"] and "wonderful" in hparams["vocab"]
 
@@ -330,8 +337,7 @@ def test_token_features_widen_the_encoder_input_only() -> None:
         model(x, torch.tensor([3, 2]), None, ngrams)
     with pytest.raises(ValueError, match="character n-grams"):
         model(x, torch.tensor([3, 2]), feats, None)
-    with pytest.raises(ConfigError, match="export covers the plain BiLSTM"):
-        model.export_module()
+    assert [t.shape[-1] for t in model.example_inputs()[1:]] == [3, 4]  # feats, ngrams
     # an unknown word differs from another unknown word through its n-grams
     probs = model.predict_text(["sooo grreat", "terrrible"])
     assert probs[0]["probabilities"] != probs[1]["probabilities"]
@@ -351,12 +357,15 @@ def test_general_features_fit_test_per_corpus_and_reload(tmp_path: Path) -> None
     trainer = _trainer(tmp_path / "run", epochs=2)
     trainer.fit(model, datamodule=dm)
     assert "val/acc/tweets" in trainer.callback_metrics
+    assert "val/acc/corpus_mean" in trainer.callback_metrics
     result = trainer.test(model, datamodule=dm, verbose=False)[0]
     for corpus in ("movies", "amazon", "nyt", "tweets"):
         assert 0.0 <= result[f"test/acc/{corpus}"] <= 1.0
     counts = [sum(1 for c in dm.test_set.corpus if c == i) for i in range(4)]
     pooled = sum(result[f"test/acc/{c}"] * n for c, n in zip(dm.corpora, counts)) / sum(counts)
     assert result["test/acc"] == pytest.approx(pooled, abs=1e-6)
+    per_corpus = [result[f"test/acc/{c}"] for c in dm.corpora]
+    assert result["test/acc/corpus_mean"] == pytest.approx(sum(per_corpus) / 4, abs=1e-6)
 
     ckpt = tmp_path / "general.ckpt"
     trainer.save_checkpoint(ckpt)

@@ -15,7 +15,13 @@ from torch import Tensor
 from torch.nn.utils.rnn import pad_sequence
 from torch.utils.data import DataLoader, Dataset
 
-from lstmzoo.argtypes import NonNegativeInt, PositiveFloat, PositiveInt, Probability
+from lstmzoo.argtypes import (
+    ClosedUnitInterval,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    Probability,
+)
 from lstmzoo.data.base import ZooDataModule
 from lstmzoo.data.text.features import TextFeaturizer, check_feature_options
 from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
@@ -186,6 +192,11 @@ class TextClassificationData(ZooDataModule):
         encoding: text encoding of the files.
         corpora: names of the rated corpora to read (see above); ``None``: the movie snippets
             (or the user's files).
+        corpus_balance: with several corpora, each corpus's share of a training epoch is
+            proportional to ``size ** corpus_balance``: ``1`` takes the texts as they come (the
+            largest corpus dominates), ``0`` gives every corpus the same share (small corpora
+            repeated, large ones subsampled, a new subset every epoch), values between
+            compromise. An epoch keeps the number of training texts.
         snippets_file: local copy of the snippets (``.txt``, ``hutto_ICWSM_2014.tar.gz`` or
             ``vaderSentiment-3.3.2.tar.gz``): no network needed. With ``corpora``, the archives
             or a folder holding the extracted ``*_GroundTruth.txt`` files.
@@ -236,6 +247,7 @@ class TextClassificationData(ZooDataModule):
         label_column: str = "label",
         encoding: str = "utf-8",
         corpora: Optional[list[str]] = None,
+        corpus_balance: ClosedUnitInterval = 1.0,
         snippets_file: Optional[str] = None,
         cache_dir: Optional[str] = None,
         download: bool = True,
@@ -287,6 +299,9 @@ class TextClassificationData(ZooDataModule):
         self.corpora: list[str] | None = (
             check_corpus_names(corpora) if corpora is not None else None
         )
+        if not 0.0 <= corpus_balance <= 1.0:
+            raise ValueError(f"corpus_balance must lie in [0, 1], got {corpus_balance}")
+        self.corpus_balance = float(corpus_balance)
         check_feature_options(char_ngram_buckets, char_ngram_orders, max_char_ngrams)
         self.lexicon_source = lexicon
         self.token_flags = token_flags
@@ -785,12 +800,20 @@ class TextClassificationData(ZooDataModule):
         if self.train_set is None:
             raise RuntimeError(f"{type(self).__name__} has no train split: call setup('fit') first")
         assert isinstance(self.train_set, EncodedTexts)
+        groups = shares = None
+        corpus = self.train_set.corpus
+        if corpus is not None and self.corpus_balance != 1.0:
+            sizes = [corpus.count(k) for k in range(len(self.train_set.corpus_names or []))]
+            weights = [n**self.corpus_balance if n else 0.0 for n in sizes]
+            groups, shares = corpus, [w / sum(weights) for w in weights]
         sampler = BucketBatchSampler(
             self.train_set.lengths,
             self.batch_size,
             pool_batches=self.pool_batches if self.bucketing else 1,
             shuffle=True,
             seed=self.seed if self.seed is not None else torch.initial_seed() % (1 << 31),
+            groups=groups,
+            group_shares=shares,
         )
         return DataLoader(
             self.train_set,

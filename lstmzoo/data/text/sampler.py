@@ -49,6 +49,11 @@ class BucketBatchSampler(BatchSampler):
             its share (Lightning passes one under DDP, as for any ``BatchSampler``). Then the
             indices it yields are sorted by length within pools and cut into consecutive batches,
             so that every process gets the same number of batches.
+        groups: a group id per sample (for example its corpus), used with ``group_shares``.
+        group_shares: the share of every epoch's samples each group gets (summing to 1). A
+            group whose share exceeds its size is repeated (every sample once, then a random
+            subset for the rest), a smaller one is subsampled (a random subset, a new one every
+            epoch); the epoch keeps ``len(lengths)`` samples.
     """
 
     def __init__(
@@ -60,7 +65,20 @@ class BucketBatchSampler(BatchSampler):
         drop_last: bool = False,
         seed: int = 0,
         sampler: Sampler[int] | None = None,
+        groups: Sequence[int] | None = None,
+        group_shares: Sequence[float] | None = None,
     ) -> None:
+        if (groups is None) != (group_shares is None):
+            raise ValueError("groups and group_shares go together")
+        if groups is not None and group_shares is not None:
+            if len(groups) != len(lengths):
+                raise ValueError(f"{len(groups)} group ids for {len(lengths)} samples")
+            if abs(sum(group_shares) - 1.0) > 1e-6 or min(group_shares) < 0:
+                raise ValueError(f"group_shares must be >= 0 and sum to 1, got {group_shares}")
+            if sampler is not None:
+                raise ValueError("group_shares draws the epoch itself: give no sampler")
+        self.groups = None if groups is None else [int(g) for g in groups]
+        self.group_shares = None if group_shares is None else [float(s) for s in group_shares]
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         if pool_batches is not None and pool_batches < 1:
@@ -116,6 +134,8 @@ class BucketBatchSampler(BatchSampler):
         else:
             g = torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch)
             perm = torch.randperm(n, generator=g).tolist()
+            if self.groups is not None:
+                perm = self._grouped_epoch(perm, g)
             pool_size = n if self.pool_batches is None else self.batch_size * self.pool_batches
             batches = []
             for start in range(0, n, max(pool_size, 1)):
@@ -126,6 +146,26 @@ class BucketBatchSampler(BatchSampler):
             batches = [b for b in batches if len(b) == self.batch_size]
         self._cache = (self.epoch, batches)
         return [list(b) for b in batches]
+
+    def _grouped_epoch(self, perm: list[int], g: torch.Generator) -> list[int]:
+        """``perm`` redrawn so that group ``k`` fills ``group_shares[k]`` of the epoch."""
+        assert self.groups is not None and self.group_shares is not None
+        members: dict[int, list[int]] = {}
+        for i in perm:  # random order within every group
+            members.setdefault(self.groups[i], []).append(i)
+        n = len(perm)
+        epoch: list[int] = []
+        for group, share in enumerate(self.group_shares):
+            pool = members.get(group, [])
+            want = round(share * n)
+            if not pool or want == 0:
+                continue
+            whole, rest = divmod(want, len(pool))
+            epoch.extend(pool * whole)
+            extra = torch.randperm(len(pool), generator=g)[:rest].tolist()
+            epoch.extend(pool[k] for k in extra)
+        order = torch.randperm(len(epoch), generator=g).tolist()
+        return [epoch[k] for k in order]
 
     def _external_batches(self) -> list[list[int]]:
         indices = list(self.sampler)
