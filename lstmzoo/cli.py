@@ -556,6 +556,30 @@ def _export_command(argv: Sequence[str]) -> int:
     return export_command(argv)
 
 
+def _check_weights(console: Any, reference: str | None) -> int:
+    """``lstmzoo weights [MODEL[:TAG]] --check``: 0 when every checked card's samples hold."""
+    from lstmzoo.weights import get_card, list_cards, load_pretrained
+    from lstmzoo.weights.samples import check_samples
+
+    if reference:
+        model, _, tag = reference.partition(":")
+        get_model_spec(model)
+        cards = [get_card(model, tag or True)]
+    else:
+        cards = list_cards()
+    failed = 0
+    for card in cards:
+        problems = check_samples(load_pretrained(card.model, card.tag), card.samples)
+        failed += bool(problems)
+        status = "[red]differs[/]" if problems else "[green]ok[/]"
+        console.print(f"{card.reference}: {status} ({len(card.samples)} samples)")
+        for problem in problems:
+            console.print(f"  {problem}", markup=False)
+    if not cards:
+        console.print("no pretrained weights installed")
+    return 1 if failed else 0
+
+
 def _weights_command(argv: Sequence[str]) -> int:
     import argparse
 
@@ -569,8 +593,15 @@ def _weights_command(argv: Sequence[str]) -> int:
         description="The pretrained weights: all of them, or the model card of MODEL[:TAG].",
     )
     parser.add_argument("reference", nargs="?", help="MODEL or MODEL:TAG (default: list all)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="load the weights and check that they still give the card's sample answers",
+    )
     opts = parser.parse_args(list(argv))
     console = Console(highlight=False, soft_wrap=True)
+    if opts.check:
+        return _check_weights(console, opts.reference)
     if opts.reference:
         model, _, tag = opts.reference.partition(":")
         get_model_spec(model)  # an unknown model name lists close matches
