@@ -1,7 +1,9 @@
-"""Inference throughput: onnxruntime vs PyTorch eager, and bf16 autocast vs fp32 training on CPU.
+"""Inference throughput of every zoo model's export graph: onnxruntime and int8 vs PyTorch
+eager; and bf16 autocast vs fp32 training on CPU (``bilstm_sentiment``, ``crnn_ocr``).
 
-For ``bilstm_sentiment`` and ``crnn_ocr`` at their shipped sizes (random weights: speed does not
-depend on them), measured side by side: variants interleaved, medians, ratios printed.
+Every model at its shipped size (random weights: speed does not depend on them), measured side
+by side: variants interleaved, medians, ratios printed. ``benchmarks/bench_fastpath.py``
+measures the same options end to end (image decoding, tokenization, batching) with accuracy.
 
     python benchmarks/bench_inference.py [--quick]
 """
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import torch
 import yaml
 
 import lstmzoo
-from lstmzoo.export import export_model
+from lstmzoo.inference import InferenceOptions, engine_for
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -43,7 +44,8 @@ def shipped_sizes(config: str, keys: tuple[str, ...]) -> dict[str, object]:
     return {k: init[k] for k in keys if k in init}
 
 
-def models() -> dict[str, tuple[torch.nn.Module, torch.Tensor]]:
+def models() -> dict[str, tuple[torch.nn.Module, tuple[torch.Tensor, ...]]]:
+    """Every zoo model at its shipped size, with one batch of 64 inputs for its export graph."""
     vocab = ["<pad>", "<unk>", *[f"w{i}" for i in range(16_000)]]
     sentiment = lstmzoo.create_model(
         "bilstm_sentiment",
@@ -55,45 +57,47 @@ def models() -> dict[str, tuple[torch.nn.Module, torch.Tensor]]:
         "crnn_ocr",
         **shipped_sizes("crnn_ocr.yaml", ("width_mult", "hidden_size", "batch_norm")),
     )
-    return {
-        "bilstm_sentiment": (sentiment, torch.randint(2, len(vocab), (64, 24))),
-        "crnn_ocr": (ocr, torch.rand(64, 1, 32, 100)),
+    out: dict[str, tuple[torch.nn.Module, tuple[torch.Tensor, ...]]] = {
+        "bilstm_sentiment": (sentiment, (torch.randint(2, len(vocab), (64, 24)),)),
+        "crnn_ocr": (ocr, (torch.rand(64, 1, 32, 100),)),
     }
+    sequence = {  # registry name -> (config, sequence length, input features)
+        "rnn": ("rnn_adding.yaml", 200, 2),
+        "lstm": ("lstm_adding.yaml", 200, 2),
+        "gru": ("gru_adding.yaml", 200, 2),
+        "lstm_2layer": ("lstm_2layer_copy.yaml", 40, 9),
+    }
+    for name, (config, steps, features) in sequence.items():
+        sizes = shipped_sizes(config, ("hidden_size", "head"))
+        model = lstmzoo.create_model(name, input_size=features, **sizes)
+        out[name] = (model, (torch.randn(64, steps, features),))
+    return out
 
 
 def bench_onnx(rounds: int, repeats: int) -> None:
-    import onnxruntime
-
-    print("inference, batch 64: onnxruntime vs PyTorch eager (no grad)")
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, (model, x) in models().items():
-            model.eval()
-            net = model.export_module().eval()
-            path = export_model(model, "onnx", Path(tmp) / f"{name}.onnx")
-            options = onnxruntime.SessionOptions()  # the same number of threads as torch
-            options.intra_op_num_threads = torch.get_num_threads()
-            options.inter_op_num_threads = 1
-            session = onnxruntime.InferenceSession(str(path), options)
-            feed = {session.get_inputs()[0].name: x.numpy()}
-
-            def eager(net=net, x=x):
-                with torch.no_grad():
-                    net(x)
-
-            def ort(session=session, feed=feed):
-                session.run(None, feed)
-
-            t = interleaved({"eager": eager, "onnxruntime": ort}, rounds, repeats)
-            eager_rate, ort_rate = 64 / t["eager"], 64 / t["onnxruntime"]
-            print(
-                f"  {name:17s} eager {eager_rate:8.0f}/s  onnxruntime {ort_rate:8.0f}/s  "
-                f"ratio ort/eager = {ort_rate / eager_rate:.2f}"
-            )
+    """Every zoo model's export graph, batch 64: each runtime and quantization vs float32
+    eager, through the same engines that read() / predict_text() / lstmzoo predict use."""
+    print(
+        "inference, batch 64, export graph: each option vs torch float32 eager (ratio > 1: faster)"
+    )
+    for name, (model, inputs) in models().items():
+        model.eval()
+        engines = {
+            f"{r}/{q}": engine_for(model, InferenceOptions(r, q))  # type: ignore[arg-type]
+            for r, q in (("torch", "none"), ("onnx", "none"), ("torch", "int8"), ("onnx", "int8"))
+        }
+        fns = {k: (lambda e=e, x=inputs: e(*x)) for k, e in engines.items()}
+        t = interleaved(fns, rounds, repeats)
+        base = t["torch/none"]
+        cells = "  ".join(f"{k} {64 / v:7.0f}/s x{base / v:4.2f}" for k, v in t.items())
+        print(f"  {name:17s} {cells}")
 
 
 def bench_bf16(rounds: int, repeats: int) -> None:
     print("training step, batch 64: bf16 autocast vs fp32 on this CPU")
-    for name, (model, x) in models().items():
+    for name, (model, (x,)) in models().items():
+        if name not in ("bilstm_sentiment", "crnn_ocr"):
+            continue
         # convolutions without native bf16 support (no AVX512-BF16 / AMX) are emulated and
         # slow: fewer repeats for the CNN keep the run short
         reps = max(1, repeats // 10) if name == "crnn_ocr" else repeats
