@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         "wall_time_s": None if wall is None else round(float(wall)),
         "precision": (run_config.get("trainer") or {}).get("precision"),
         "machine": machine(),
-        "torch": torch.__version__,
+        "torch": str(torch.__version__),
     }
     data = {
         "class_path": (run_config.get("data") or {}).get("class_path"),
