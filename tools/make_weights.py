@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test-arg", action="append", default=[], help="extra test argument")
     parser.add_argument("--wall-time", type=float, help="training seconds (default: the Timer's)")
     parser.add_argument("--train-commit", help="git commit the run trained with (default: HEAD)")
+    parser.add_argument("--training-note", default="", help="threads, what else ran, ...")
     parser.add_argument("--summary", default="", help="one paragraph for the card")
     parser.add_argument("--data-note", default="", help="what the data was, with checksums")
     opts = parser.parse_args(argv)
@@ -201,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         "torch": str(torch.__version__),
         "commit": opts.train_commit or git_commit(),
     }
+    if opts.training_note:
+        training["note"] = opts.training_note
     data = {
         "class_path": (run_config.get("data") or {}).get("class_path"),
         "init_args": (run_config.get("data") or {}).get("init_args"),
