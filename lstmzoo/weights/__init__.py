@@ -218,7 +218,8 @@ def available_tags(model: str, folder: str | Path | None = None) -> list[str]:
 def get_card(
     model: str, tag: str | bool | None = True, folder: str | Path | None = None
 ) -> WeightsCard:
-    """The card of ``model``'s weights ``tag`` (``True`` / ``None``: the default one).
+    """The card of ``model``'s weights ``tag`` (``True`` / ``None``: the default one; a default
+    in a folder of ``$LSTMZOO_WEIGHTS_PATH`` wins over the package's).
 
     Raises:
         ConfigError: the model has no shipped weights, or no weights of that tag (the message
@@ -233,6 +234,9 @@ def get_card(
         )
     if tag is True or tag is None:
         defaults = [c for c in cards if c.default] or cards[:1]
+        # a default of the user's own ($LSTMZOO_WEIGHTS_PATH) wins over the shipped one
+        shipped = _card_dir().resolve()
+        defaults.sort(key=lambda c: c.path is not None and c.path.parent.resolve() == shipped)
         return defaults[0]
     for card in cards:
         if card.tag == tag:
