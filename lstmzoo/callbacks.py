@@ -132,9 +132,8 @@ class PrecisionCheck(Callback):
 class ResumableCheckpoint(ModelCheckpoint):
     """``ModelCheckpoint`` that makes ``--ckpt_path last`` resume any interrupted run.
 
-    * ``save_last=True`` by default, and without a ``monitor`` nothing else (``save_top_k=0``:
-      no ``epoch=N-step=M.ckpt`` copy of the same state beside ``last.ckpt``); a
-      ``ModelCheckpoint`` with a ``monitor`` in the config writes ``best.ckpt`` beside it;
+    * ``save_last=True`` by default (a ``ModelCheckpoint`` with a ``monitor`` in the config
+      writes ``best.ckpt`` beside ``last.ckpt``);
     * no ``-v1`` suffixes: a new run in the same folder overwrites ``last.ckpt``
       (``enable_version_counter=False``), so ``last.ckpt`` is always the latest run's;
     * without an explicit ``dirpath`` checkpoints go to ``<save_dir>/<name>/checkpoints`` (the
@@ -158,8 +157,6 @@ class ResumableCheckpoint(ModelCheckpoint):
         enable_version_counter: bool = False,
         **kwargs: Any,
     ) -> None:
-        if kwargs.get("monitor") is None and not args:
-            kwargs.setdefault("save_top_k", 0)  # last.ckpt is the one checkpoint
         super().__init__(
             *args, save_last=save_last, enable_version_counter=enable_version_counter, **kwargs
         )
