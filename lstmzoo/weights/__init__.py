@@ -403,7 +403,7 @@ def load_pretrained(
             f"longer fit; leave out the arguments that set layer sizes ({err})"
         ) from None
     instance.eval()
-    log.info("loaded pretrained weights %s (%s)", card.reference, card.weights_path.name)
+    log.debug("loaded pretrained weights %s (%s)", card.reference, card.weights_path.name)
     return instance
 
 
@@ -430,6 +430,7 @@ def write_weights(
     plain = {k: v for k, v in hyper_parameters.items() if not k.startswith("_")}
     metadata = {"hyper_parameters": json.dumps(plain, ensure_ascii=False, sort_keys=True)}
     save_file(state, str(path), metadata=metadata)
+    os.chmod(path, 0o644)  # package data: readable by every user of an installation
     return sha256_file(path)
 
 
