@@ -8,6 +8,7 @@ import subprocess
 import sys
 import sysconfig
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,7 @@ def test_wheel_installed_outside_the_repository_runs_recipes(tmp_path):
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "configs")
     shutil.copytree(REPO / "lstmzoo", src / "lstmzoo", ignore=ignore)
     shutil.copytree(REPO / "configs", src / "configs")
+    shutil.copytree(REPO / "examples" / "ocr", src / "examples" / "ocr")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env.update(OMP_NUM_THREADS="1", COLUMNS="200")  # wide enough for rich's tables
     dist = tmp_path / "dist"
@@ -113,6 +115,10 @@ def test_wheel_installed_outside_the_repository_runs_recipes(tmp_path):
     wheel_cmd = [*pip, "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist)]
     _run([*wheel_cmd, unpacked], tmp_path, env)
     wheel = next(dist.glob("lstmzoo-*.whl"))
+    with zipfile.ZipFile(wheel) as zipped:
+        names = zipped.namelist()
+    assert "lstmzoo/examples/ocr/000_hello.png" in names, "the wheel lacks the example images"
+    assert any(n.endswith(".safetensors") for n in names), "the wheel lacks the weights"
 
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp_path, env)
@@ -141,3 +147,6 @@ def test_wheel_installed_outside_the_repository_runs_recipes(tmp_path):
         [lstmzoo, "test", "-c", "lstm_adding", *tiny, "--ckpt_path", str(ckpt)], work, env
     )
     assert "test/mse" in tested.stdout
+    # the shipped weights load from the installed package and give their cards' answers
+    checked = _run([lstmzoo, "weights", "--check"], work, env)
+    assert "differs" not in checked.stdout and ": ok" in checked.stdout, checked.stdout
