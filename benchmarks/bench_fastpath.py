@@ -26,30 +26,16 @@ noise images are timed. ``--sentiment-ckpt`` scores the movie snippets' test spl
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
+from bench_inference import interleaved  # the same timing loop (benchmarks/ is on sys.path)
 
 REPO = Path(__file__).resolve().parents[1]
 SENTIMENT_CONFIG = REPO / "configs" / "bilstm_sentiment.yaml"
 VARIANTS = [("torch", "none"), ("torch", "int8"), ("onnx", "none"), ("onnx", "int8")]
-
-
-def interleaved(fns: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
-    """Median seconds per call of each function, rounds interleaved (after one warm-up call)."""
-    for fn in fns.values():
-        fn()
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {k: statistics.median(v) for k, v in times.items()}
 
 
 # ---------------------------------------------------------------------------- baselines
@@ -159,43 +145,43 @@ def sentiment_inputs(ckpt: str | None, n: int) -> tuple[Any, list[str], list[int
 # ---------------------------------------------------------------------------- sections
 
 
+def compare(
+    title: str, fns: dict[str, Callable[[], list]], count: int, truths: list, unit: str, rounds: int
+) -> None:
+    """Time ``fns`` (each handles ``count`` inputs; ``"before"`` is the baseline) side by side
+    and print the rate, the ratio to the baseline and, with ``truths``, the accuracy of each."""
+    times = interleaved(fns, rounds, repeats=1)
+    print(title)
+    base = times["before"]
+    for name, seconds in times.items():
+        line = f"  {name:12s} {count / seconds:8.0f} {unit}/s  x{base / seconds:5.2f}"
+        if truths:
+            hits = sum(a == b for a, b in zip(fns[name](), truths))
+            line += f"  accuracy {100 * hits / len(truths):6.2f}%"
+        print(line)
+
+
 def bench_read(args: argparse.Namespace) -> None:
     model, images, truths = ocr_inputs(args.ocr_ckpt, args.ocr_data, args.images)
-    fns: dict[str, Callable[[], Any]] = {"before": lambda: read_before(model, images)}
+    fns: dict[str, Callable[[], list]] = {"before": lambda: read_before(model, images)}
     for runtime, quantize in VARIANTS:
         fns[f"{runtime}/{quantize}"] = lambda r=runtime, q=quantize: [
             x.text for x in model.read(images, resize="variable", runtime=r, quantize=q)
         ]
-    times = interleaved(fns, args.rounds)
-    print(f"read(resize='variable'), {len(images)} images, batch 32")
-    base = times["before"]
-    for name, seconds in times.items():
-        line = f"  {name:12s} {len(images) / seconds:8.0f} images/s  x{base / seconds:5.2f}"
-        if truths:
-            texts = fns[name]()
-            acc = sum(t == y for t, y in zip(texts, truths)) / len(truths)
-            line += f"  word accuracy {100 * acc:6.2f}%"
-        print(line)
+    title = f"read(resize='variable'), {len(images)} images, batch 32 (accuracy: whole words)"
+    compare(title, fns, len(images), truths, "images", args.rounds)
 
 
 def bench_score(args: argparse.Namespace) -> None:
     model, texts, labels = sentiment_inputs(args.sentiment_ckpt, args.texts)
-    fns: dict[str, Callable[[], Any]] = {"before": lambda: score_before(model, texts)}
+    fns: dict[str, Callable[[], list]] = {"before": lambda: score_before(model, texts)}
     for runtime, quantize in VARIANTS:
         fns[f"{runtime}/{quantize}"] = lambda r=runtime, q=quantize: [
             model.classes.index(x["label"])
             for x in model.predict_text(texts, runtime=r, quantize=q)
         ]
-    times = interleaved(fns, args.rounds)
-    print(f"predict_text(), {len(texts)} texts, batch 64")
-    base = times["before"]
-    for name, seconds in times.items():
-        line = f"  {name:12s} {len(texts) / seconds:8.0f} texts/s   x{base / seconds:5.2f}"
-        if labels:
-            got = fns[name]()
-            acc = sum(a == b for a, b in zip(got, labels)) / len(labels)
-            line += f"  accuracy {100 * acc:6.2f}%"
-        print(line)
+    title = f"predict_text(), {len(texts)} texts, batch 64"
+    compare(title, fns, len(texts), labels, "texts", args.rounds)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import lightning.pytorch as pl
@@ -172,6 +173,16 @@ class ZooModule(pl.LightningModule):
     #: How ``predict_step`` runs (``None``: float32 eager); set by :meth:`use_inference` or
     #: ``lstmzoo predict --predictions.runtime / --predictions.quantize``.
     inference_options: InferenceOptions | None = None
+
+    @contextlib.contextmanager
+    def evaluating(self) -> Iterator[None]:
+        """Eval mode inside the block, the previous mode after it (the fast paths use it)."""
+        was_training = self.training
+        self.eval()
+        try:
+            yield
+        finally:
+            self.train(was_training)
 
     def use_inference(self, runtime: Runtime = "torch", quantize: Quantize = "none") -> None:
         """Run ``predict_step`` (``trainer.predict``, ``lstmzoo predict``) with ``runtime``

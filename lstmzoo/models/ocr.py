@@ -367,16 +367,12 @@ class CRNNOCR(ZooModule):
         n, full = x.shape[0], x.shape[-1]
         widths = torch.full((n,), full) if widths is None else widths.cpu().clamp(1, full)
         decoded: list[Decoded | None] = [None] * n
-        was_training = self.training
-        self.eval()
-        try:
+        with self.evaluating():
             for group in equal_length_batches(crnn_output_length(widths).tolist(), n):
                 width = int(widths[group].max())
                 log_probs = engine(x[group, ..., :width].to(self.device))
                 for i, d in zip(group, self.decode(CRNNOutput(log_probs, None), decoder)):
                     decoded[i] = d
-        finally:
-            self.train(was_training)
         return decoded  # type: ignore[return-value]
 
     def read(

@@ -592,13 +592,15 @@ class BiLSTMSentiment(ZooModule):
         x = batch["x"]
         lengths = batch.get("lengths")
         lengths = [x.shape[1]] * x.shape[0] if lengths is None else lengths.tolist()
-        extra = []
-        if self.num_token_features:
-            extra.append(batch.get("feats"))
-        if self.char_embedding is not None:
-            extra.append(batch.get("ngrams"))
-        if any(t is None for t in extra):
-            self(x, batch.get("lengths"), batch.get("feats"), batch.get("ngrams"))  # names it
+        keys = ["feats"] * bool(self.num_token_features)
+        keys += ["ngrams"] * (self.char_embedding is not None)
+        missing = [k for k in keys if batch.get(k) is None]
+        if missing:
+            raise ValueError(
+                f"this model reads token features: the batch lacks {', '.join(missing)} (use the "
+                "data module the model was trained with, or predict_text)"
+            )
+        extra = [batch[k] for k in keys]
         probs = torch.empty(x.shape[0], len(self.classes))
         for group in equal_length_batches(lengths, x.shape[0]):
             steps = int(lengths[group[0]])
@@ -646,9 +648,7 @@ class BiLSTMSentiment(ZooModule):
         if batch_size < 1:
             raise ConfigError(f"batch_size must be >= 1, got {batch_size}")
         engine = engine_for(self, InferenceOptions(runtime, quantize))
-        was_training = self.training
-        self.eval()
-        try:
+        with self.evaluating():
             if self.uses_features:
                 encoded = self.featurizer.encode_many(texts)[0]
                 seqs = [e.ids for e in encoded]
@@ -664,8 +664,6 @@ class BiLSTMSentiment(ZooModule):
                 if encoded is not None and self.char_embedding is not None:
                     inputs.append(torch.stack([encoded[i].ngrams for i in chunk]).to(device))
                 probs[chunk] = engine(*inputs).softmax(-1).cpu()
-        finally:
-            self.train(was_training)
         return self._records(list(texts), probs)
 
 

@@ -169,15 +169,11 @@ class SequenceModel(ZooModule):
         else:
             steps = [int(v) for v in lengths.tolist()]
         outputs: list[Tensor] = [x] * n  # every slot is overwritten below
-        was_training = self.training
-        self.eval()
-        try:
+        with self.evaluating():
             for group in equal_length_batches(steps, n):
                 part = x[group] if x.dim() != 3 else x[group, : steps[group[0]]]
                 for i, out in zip(group, engine(part)):
                     outputs[i] = out
-        finally:
-            self.train(was_training)
         return outputs
 
     def example_inputs(self) -> tuple[Tensor, ...]:
