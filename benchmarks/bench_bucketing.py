@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     for dm in dms.values():
         dm.setup("fit")
     kwargs = dms["A"].model_kwargs()
-    has_test = bool(dms["A"]._load_splits().get("test"))
+    has_test = bool(dms["A"].load_splits().get("test"))
     if has_test:
         for dm in dms.values():
             dm.setup("test")

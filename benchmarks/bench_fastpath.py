@@ -127,7 +127,7 @@ def sentiment_inputs(ckpt: str | None, n: int) -> tuple[Any, list[str], list[int
         model = load_model(ckpt)
         recipe = yaml.safe_load(SENTIMENT_CONFIG.read_text(encoding="utf-8"))
         data = TextClassificationData(**recipe["data"]["init_args"])  # the recipe's own split
-        examples = data._load_splits()["test"][:n]
+        examples = data.load_splits()["test"][:n]
         texts = [e.text for e in examples]
         return model, texts, [model.classes.index(e.label) for e in examples]
     import random

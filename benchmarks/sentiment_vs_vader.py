@@ -58,7 +58,7 @@ def test_texts(corpora: list[str], snippets_file: str | None, cache_dir: str | N
         drop_neutral_from=["test"],
     )
     out: dict[str, tuple[list[str], list[int]]] = {c: ([], []) for c in corpora}
-    for e in data._load_splits()["test"]:
+    for e in data.load_splits()["test"]:
         texts, labels = out[e.corpus]  # type: ignore[index]
         texts.append(e.text)
         labels.append(int(e.label == "positive"))

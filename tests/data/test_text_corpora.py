@@ -41,7 +41,7 @@ def test_each_reader_reads_its_exact_format(tmp_path: Path) -> None:
         assert not any(e.text.endswith("\r") for e in examples)  # CRLF handled
         assert examples[12].score == 0.0 and examples[0].score is not None
     dm = TextClassificationData(corpora=ALL, snippets_file=str(folder), cache_dir=str(tmp_path))
-    splits = dm._load_splits()
+    splits = dm.load_splits()
     every = [e for split in splits.values() for e in split]
     assert {e.corpus for e in every} == set(ALL) and len(every) == 160
     movies = [e for e in every if e.corpus == "movies"]
@@ -58,7 +58,7 @@ def test_splits_are_per_corpus_fixed_and_seeded(tmp_path: Path) -> None:
 
     def split_ids(corpora: list[str], seed: int = 0) -> dict[str, list[tuple[str, int]]]:
         dm = TextClassificationData(corpora=corpora, snippets_file=str(folder), split_seed=seed)
-        return {k: [(e.corpus, e.line) for e in v] for k, v in dm._load_splits().items()}
+        return {k: [(e.corpus, e.line) for e in v] for k, v in dm.load_splits().items()}
 
     both = split_ids(ALL)
     assert both == split_ids(ALL)  # deterministic
@@ -69,7 +69,7 @@ def test_splits_are_per_corpus_fixed_and_seeded(tmp_path: Path) -> None:
     assert split_ids(ALL, seed=1) != both
     # corpora: [movies] is the default movie data, split for split
     default = TextClassificationData(snippets_file=str(folder / CORPORA["movies"]))
-    assert {k: [e.line for e in v] for k, v in default._load_splits().items()} == {
+    assert {k: [e.line for e in v] for k, v in default.load_splits().items()} == {
         k: [line for _, line in v] for k, v in split_ids(["movies"]).items()
     }
 
@@ -84,7 +84,7 @@ def test_movie_split_is_unchanged(tmp_path: Path) -> None:
         TextClassificationData(snippets_file=str(path)),
         TextClassificationData(corpora=["movies"], snippets_file=str(path)),
     ):
-        splits = dm._load_splits()
+        splits = dm.load_splits()
         assert [len(splits[k]) for k in ("train", "val", "test")] == [8485, 1060, 1060]
         assert {k: _lines_sha(v) for k, v in splits.items()} == MOVIE_SPLIT_SHA256
 
@@ -94,7 +94,7 @@ def test_movie_split_is_unchanged(tmp_path: Path) -> None:
     reason="the real movie snippets are not in the cache (no download in tests)",
 )
 def test_real_movie_split_is_unchanged() -> None:
-    splits = TextClassificationData(download=False)._load_splits()
+    splits = TextClassificationData(download=False).load_splits()
     assert [len(splits[k]) for k in ("train", "val", "test")] == [8485, 1060, 1060]
     assert {k: _lines_sha(v) for k, v in splits.items()} == MOVIE_SPLIT_SHA256
 
@@ -157,7 +157,7 @@ def test_one_corpus_file_serves_one_corpus_only(tmp_path: Path) -> None:
     nyt = str(folder / CORPORA["nyt"])
     with pytest.raises(ConfigError, match="one corpus file"):
         TextClassificationData(corpora=["nyt", "tweets"], snippets_file=nyt).prepare_data()
-    alone = TextClassificationData(corpora=["nyt"], snippets_file=nyt)._load_splits()
+    alone = TextClassificationData(corpora=["nyt"], snippets_file=nyt).load_splits()
     assert {e.corpus for split in alone.values() for e in split} == {"nyt"}
 
 

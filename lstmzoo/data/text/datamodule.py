@@ -475,8 +475,15 @@ class TextClassificationData(ZooDataModule):
             )
         return kept
 
-    def _load_splits(self) -> dict[str, list[Example]]:
-        """Raw examples of every split that the configuration defines (read once)."""
+    def load_splits(self) -> dict[str, list[Example]]:
+        """The raw examples of every split that the configuration defines: ``{"train": [...],
+        "val": [...], "test": [...]}`` (``test`` only where there is one), each an
+        :class:`Example` with its text, label, score and corpus.
+
+        Read (and downloaded, for the snippets) on the first call and cached; what
+        ``setup`` encodes, and what benchmarks and scripts can score by other means on exactly
+        the same split.
+        """
         if self._splits is not None:
             return self._splits
         splits: dict[str, list[Example]] = {}
@@ -553,7 +560,7 @@ class TextClassificationData(ZooDataModule):
         """Derive the vocabulary and the class list from the training split (unless preset)."""
         if self.vocab is not None and self.classes is not None:
             return
-        train = self._load_splits()["train"]
+        train = self.load_splits()["train"]
         if not train:
             raise DataError(f"the training split is empty ({self._describe_source()})")
         if self.vocab is None:
@@ -751,7 +758,7 @@ class TextClassificationData(ZooDataModule):
 
     def setup(self, stage: str | None = None) -> None:
         if stage in (None, "fit"):
-            splits = self._load_splits()
+            splits = self.load_splits()
             self.build_vocab()
             if self.train_set is None:
                 self.train_set = self.encode(splits["train"], "train")
@@ -762,9 +769,9 @@ class TextClassificationData(ZooDataModule):
                     )
                 self.val_set = self.encode(splits["val"], "val")
         if stage in (None, "validate") and self.val_set is None:
-            self.val_set = self.encode(self._load_splits()["val"], "val")
+            self.val_set = self.encode(self.load_splits()["val"], "val")
         if stage in (None, "test") and self.test_set is None:
-            test = self._load_splits().get("test")
+            test = self.load_splits().get("test")
             if not test:
                 raise DataError(
                     "no test split: set data.init_args.test_file (or test_fraction > 0 for the "
@@ -775,7 +782,7 @@ class TextClassificationData(ZooDataModule):
             if self.predict_file is not None:
                 self.predict_set = self.encode(self._predict_examples(), "predict", labelled=False)
             else:
-                self.predict_set = self.encode(self._load_splits()["test"], "test")
+                self.predict_set = self.encode(self.load_splits()["test"], "test")
 
     # ------------------------------------------------------------------ loaders
     def _eval_loader(self, dataset: EncodedTexts | None, name: str, keep_order: bool) -> DataLoader:
