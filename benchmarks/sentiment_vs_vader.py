@@ -8,9 +8,10 @@ rated exactly 0 left out, as their label would be arbitrary):
 * the general recipe (``configs/bilstm_sentiment_general.yaml``, trained on all four), in domain;
 * leave-one-corpus-out: the general recipe trained on three corpora, tested on the fourth.
 
-BiLSTM columns are mean ± std over the seeds. The script trains what it is not given (a run folder
-that already holds a checkpoint is reused, so an interrupted comparison resumes), each run an
-ordinary ``lstmzoo fit`` subprocess with the shipped config, or evaluates given checkpoints::
+BiLSTM columns are mean ± std over the seeds. The script trains what it is not given, each run an
+ordinary ``lstmzoo fit`` subprocess with the shipped config in its own run folder under ``--out``
+(a finished run is reused and an interrupted one resumed, so a stopped comparison goes on where it
+stopped), or evaluates given checkpoints::
 
     python benchmarks/sentiment_vs_vader.py --seeds 1 2 3 --out runs/vs_vader
     python benchmarks/sentiment_vs_vader.py --general-ckpt a.ckpt b.ckpt --movie-ckpt m.ckpt \\
@@ -103,33 +104,47 @@ def find_checkpoint(root: Path) -> str | None:
 
 
 def fit(config: Path, root: Path, seed: int, extra: list[str], corpora: list[str] | None) -> str:
-    """Train with ``lstmzoo fit`` (unless ``root`` already holds a checkpoint: reused)."""
-    done = find_checkpoint(root)
-    if done:
-        logging.info("reusing %s", done)
-        return done
+    """Train with ``lstmzoo fit`` into the run folder ``root`` and return its best checkpoint.
+
+    A finished run (``root/fit.done``) is reused; an interrupted one (checkpoints but no
+    ``fit.done``) is resumed with ``--ckpt_path last``, never taken for finished.
+    """
+    done_file = root / "fit.done"
+    if done_file.is_file():
+        done = find_checkpoint(root)
+        if done:
+            logging.info("reusing %s", done)
+            return done
     cmd = [
         sys.executable, "-m", "lstmzoo", "fit", "-c", str(config),
-        "--seed_everything", str(seed), "--trainer.default_root_dir", str(root),
+        "--seed_everything", str(seed),
+        # both recipes name a CSVLogger: its folder is the run folder (checkpoints included)
+        "--trainer.logger.init_args.save_dir", str(root.parent),
+        "--trainer.logger.init_args.name", root.name,
     ]  # fmt: skip
     if corpora is not None:
         cmd += ["--data.init_args.corpora", json.dumps(corpora)]
     cmd += extra
+    if (root / "checkpoints" / "last.ckpt").is_file():
+        logging.info("resuming the interrupted run in %s", root)
+        cmd += ["--ckpt_path", "last"]
     path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
     env = dict(os.environ, PYTHONPATH=path)
     logging.info("training: %s", " ".join(cmd))
     start = time.perf_counter()
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / "fit.log", "w") as log:
+    with open(root / "fit.log", "a") as log:
         result = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
     if result.returncode != 0:
         sys.exit(f"training failed (exit {result.returncode}); see {root / 'fit.log'}")
-    logging.info("trained in %.0f s", time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    logging.info("trained in %.0f s", seconds)
     ckpt = find_checkpoint(root)
     if ckpt is None:
         sys.exit(f"no checkpoint under {root}; see {root / 'fit.log'}")
     if not Path(ckpt).name.startswith("best"):
         logging.warning("no best checkpoint under %s (no validation ran?): using %s", root, ckpt)
+    done_file.write_text(json.dumps({"seconds": round(seconds, 1), "command": cmd}) + "\n")
     return ckpt
 
 
@@ -204,6 +219,10 @@ def main() -> None:
             for ckpt in ckpts:
                 results["loo"][held].append(model_accuracy(ckpt, splits, [held])[held])
     out.mkdir(parents=True, exist_ok=True)
+    results["train_seconds"] = {
+        done.parent.name: json.loads(done.read_text())["seconds"]
+        for done in sorted(out.glob("*/fit.done"))
+    }
     (out / "results.json").write_text(json.dumps(results, indent=2))
 
     def column(runs: list[dict[str, float]], corpus: str) -> list[float]:
@@ -230,6 +249,11 @@ def main() -> None:
     print(f"accuracy (%) on the test splits; BiLSTM: mean ± std over {len(general_ckpts)} run(s)")
     for r in [header, *rows]:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)))
+    times = results["train_seconds"]
+    if times:
+        slowest = max(times, key=times.get)
+        print(f"training: {len(times)} runs, mean {statistics.fmean(times.values()):.0f} s, "
+              f"longest {times[slowest]:.0f} s ({slowest})")  # fmt: skip
     print(f"results: {out / 'results.json'}")
 
 
