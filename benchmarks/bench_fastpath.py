@@ -16,6 +16,7 @@ sentiment), so "faster" is always "at equal answers".
     python benchmarks/bench_fastpath.py --ocr-ckpt runs/crnn_ocr/checkpoints/last.ckpt \\
         --ocr-data robustness/plain
     python benchmarks/bench_fastpath.py --sentiment-ckpt runs/bilstm_sentiment/checkpoints/best.ckpt
+    python benchmarks/bench_fastpath.py --only score --sentiment-ckpt pretrained:bilstm_sentiment
     python benchmarks/bench_fastpath.py --quick        # random weights, speed only
 
 ``--ocr-data`` is a folder with ``labels.txt`` (for example the ``plain`` variation written by
@@ -186,9 +187,13 @@ def bench_score(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ocr-ckpt", help="a crnn_ocr checkpoint (default: random weights)")
+    parser.add_argument(
+        "--ocr-ckpt", help="a crnn_ocr checkpoint or pretrained:crnn_ocr (default: random weights)"
+    )
     parser.add_argument("--ocr-data", help="folder with labels.txt (default: noise images)")
-    parser.add_argument("--sentiment-ckpt", help="a bilstm_sentiment checkpoint")
+    parser.add_argument(
+        "--sentiment-ckpt", help="a bilstm_sentiment checkpoint or pretrained:bilstm_sentiment"
+    )
     parser.add_argument("--images", type=int, default=600, help="images to read")
     parser.add_argument("--texts", type=int, default=2000, help="texts to score")
     parser.add_argument("--rounds", type=int, default=5)

@@ -19,7 +19,10 @@ import torch
 
 from lstmzoo.errors import CheckpointError
 
-__all__ = ["load_model", "read_checkpoint"]
+__all__ = ["PRETRAINED_PREFIX", "load_model", "read_checkpoint"]
+
+#: ``pretrained:MODEL[:TAG]`` names shipped weights wherever a checkpoint path is taken
+PRETRAINED_PREFIX = "pretrained:"
 
 
 def read_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -64,8 +67,18 @@ def load_model(path: str | os.PathLike[str], map_location: str | torch.device = 
     """Rebuild the zoo model stored in ``path`` (any registered class) without any config.
 
     ``lstmzoo.load_model("last.ckpt")`` is ``SomeZooClass.load_from_checkpoint("last.ckpt")``
-    with the class read from the checkpoint's ``lstmzoo`` record.
+    with the class read from the checkpoint's ``lstmzoo`` record. ``path`` may also name shipped
+    weights the way ``--ckpt_path`` does: ``"pretrained:crnn_ocr"`` (the model's default
+    weights) or ``"pretrained:MODEL:TAG"``, which is ``lstmzoo.create_model(MODEL,
+    pretrained=TAG)``.
     """
+    if isinstance(path, str) and path.startswith(PRETRAINED_PREFIX):
+        from lstmzoo.weights import load_pretrained
+
+        name, _, tag = path[len(PRETRAINED_PREFIX) :].partition(":")
+        if not name:
+            raise CheckpointError(f"{path!r} names no model: write pretrained:MODEL[:TAG]")
+        return load_pretrained(name, tag or True).to(map_location)
     ckpt = read_checkpoint(path)
     record = ckpt.get("lstmzoo")
     if not isinstance(record, dict) or "class_path" not in record:

@@ -45,6 +45,7 @@ from lstmzoo.callbacks import (
     ResumableCheckpoint,
     ThrottledRichProgressBar,
 )
+from lstmzoo.checkpoint import PRETRAINED_PREFIX
 from lstmzoo.errors import ConfigError, LstmzooError
 from lstmzoo.registry import get_model_spec, list_models
 
@@ -242,9 +243,6 @@ class FitSummaryPrinter(Callback):
 
         summary = summarize_fit(trainer, time.monotonic() - self._started, interrupted)
         render_fit_summary(summary, self.command_args, Console(highlight=False, soft_wrap=True))
-
-
-PRETRAINED_PREFIX = "pretrained:"
 
 
 def is_pretrained_reference(ckpt_path: Any) -> bool:

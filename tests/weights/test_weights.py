@@ -61,6 +61,18 @@ def test_a_tag_picks_the_weights_and_half_precision_loads_as_float32(shipped):
     torch.testing.assert_close(loaded(x), other(x), atol=2e-3, rtol=1e-2)
 
 
+def test_load_model_takes_a_pretrained_reference_like_ckpt_path(shipped):
+    _, model, _ = shipped
+    x = torch.randn(2, 7, 3)
+    model.eval()
+    torch.testing.assert_close(lstmzoo.load_model("pretrained:gru")(x), model(x))
+    assert lstmzoo.load_model("pretrained:gru:tiny").hparams["hidden_size"] == 4
+    with pytest.raises(ConfigError, match=r"no pretrained weights tagged 'huge'"):
+        lstmzoo.load_model("pretrained:gru:huge")
+    with pytest.raises(CheckpointError, match=r"names no model: write pretrained:MODEL\[:TAG\]"):
+        lstmzoo.load_model("pretrained:")
+
+
 def test_list_models_pretrained_and_tags(shipped):
     assert lstmzoo.list_models(pretrained=True) == ["gru"]
     assert "lstm" in lstmzoo.list_models()
