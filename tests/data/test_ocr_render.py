@@ -208,8 +208,13 @@ def test_renderer_polarity_aspect_and_resolution_knobs() -> None:
         energy["sharp"] += _edge_energy(a)
         energy["low"] += _edge_energy(b)
     assert energy["low"] < 0.9 * energy["sharp"], energy
-    for bad in (dict(invert_prob=1.5), dict(resample_height=(80, 20)), dict(natural_width_prob=-1)):
-        with pytest.raises(ValueError):
+    bad_settings = {
+        "invert_prob": dict(invert_prob=1.5),
+        r"resample_height must be \[min, max\].*got \[80, 20\]": dict(resample_height=(80, 20)),
+        r"natural_width_prob must lie in \[0, 1\], got -1": dict(natural_width_prob=-1),
+    }
+    for message, bad in bad_settings.items():
+        with pytest.raises(ConfigError, match=message):
             TextLineRenderer(fonts, **bad)
-    with pytest.raises(ConfigError, match="invert_prob"):
-        small_module(invert_prob=2.0)
+        with pytest.raises(ConfigError, match=message):
+            small_module(**bad)

@@ -32,7 +32,13 @@ from lstmzoo.data.ocr.files import (
 from lstmzoo.data.ocr.fonts import FontFile, font_families, resolve_fonts
 from lstmzoo.data.ocr.images import ImagePrep, collate_lines
 from lstmzoo.data.ocr.labels import OOVPolicy, TooLongPolicy, check_labels
-from lstmzoo.data.ocr.render import SyntheticTextLines, TextLineRenderer, TextSource, load_words
+from lstmzoo.data.ocr.render import (
+    SyntheticTextLines,
+    TextLineRenderer,
+    TextSource,
+    check_augmentation,
+    load_words,
+)
 from lstmzoo.errors import ConfigError, DataError
 from lstmzoo.nn.crnn import crnn_output_length
 from lstmzoo.nn.ctc import DEFAULT_ALPHABET, Alphabet
@@ -194,18 +200,7 @@ class OCRDataModule(ZooDataModule):
             raise ConfigError(
                 f"font_source must be 'packaged', 'system' or 'all', got {font_source!r}"
             )
-        for name, prob in (
-            ("invert_prob", invert_prob),
-            ("natural_width_prob", natural_width_prob),
-            ("resample_prob", resample_prob),
-        ):
-            if not 0.0 <= prob <= 1.0:
-                raise ConfigError(f"{name} must lie in [0, 1], got {prob}")
-        if len(resample_height) != 2 or not 4 <= resample_height[0] <= resample_height[1]:
-            raise ConfigError(
-                f"resample_height must be [min, max] with 4 <= min <= max, got "
-                f"{list(resample_height)}"
-            )
+        check_augmentation(invert_prob, natural_width_prob, resample_prob, resample_height)
         self.alphabet = Alphabet(alphabet, case_fold)
         self.oov_policy = oov_policy
         self.too_long_policy = too_long_policy

@@ -29,13 +29,14 @@ from torch.utils.data import Dataset
 
 from lstmzoo.data.ocr.fonts import FontFile, load_font
 from lstmzoo.data.ocr.images import to_tensor
-from lstmzoo.errors import DataError
+from lstmzoo.errors import ConfigError, DataError
 from lstmzoo.nn.ctc import Alphabet, ctc_min_steps
 
 __all__ = [
     "SyntheticTextLines",
     "TextLineRenderer",
     "TextSource",
+    "check_augmentation",
     "load_words",
     "save_sample",
 ]
@@ -152,6 +153,27 @@ class TextSource:
         raise ValueError(f"could not draw a text that fits {self.max_steps} CTC steps")
 
 
+def check_augmentation(
+    invert_prob: float,
+    natural_width_prob: float,
+    resample_prob: float,
+    resample_height: Sequence[int],
+) -> None:
+    """Raise :class:`~lstmzoo.errors.ConfigError` (a ``ValueError``) naming the first
+    augmentation setting of :class:`TextLineRenderer` that cannot work."""
+    for name, p in (
+        ("invert_prob", invert_prob),
+        ("natural_width_prob", natural_width_prob),
+        ("resample_prob", resample_prob),
+    ):
+        if not 0.0 <= p <= 1.0:
+            raise ConfigError(f"{name} must lie in [0, 1], got {p}")
+    if len(resample_height) != 2 or not 4 <= resample_height[0] <= resample_height[1]:
+        raise ConfigError(
+            f"resample_height must be [min, max] with 4 <= min <= max, got {list(resample_height)}"
+        )
+
+
 class TextLineRenderer:
     """Renders a text as a grayscale line image of ``height x width`` pixels.
 
@@ -193,17 +215,7 @@ class TextLineRenderer:
             raise ValueError(f"font_size must be (min, max) with 6 <= min <= max, got {font_size}")
         if augment < 0:
             raise ValueError(f"augment must be >= 0, got {augment}")
-        for name, p in (
-            ("invert_prob", invert_prob),
-            ("natural_width_prob", natural_width_prob),
-            ("resample_prob", resample_prob),
-        ):
-            if not 0.0 <= p <= 1.0:
-                raise ValueError(f"{name} must lie in [0, 1], got {p}")
-        if len(resample_height) != 2 or not 4 <= resample_height[0] <= resample_height[1]:
-            raise ValueError(
-                f"resample_height must be (min, max) with 4 <= min <= max, got {resample_height}"
-            )
+        check_augmentation(invert_prob, natural_width_prob, resample_prob, resample_height)
         self.invert_prob = float(invert_prob)
         self.natural_width_prob = float(natural_width_prob)
         self.resample_prob = float(resample_prob)
