@@ -18,6 +18,9 @@ sentiment), so "faster" is always "at equal answers".
     python benchmarks/bench_fastpath.py --sentiment-ckpt runs/bilstm_sentiment/checkpoints/best.ckpt
     python benchmarks/bench_fastpath.py --only score --sentiment-ckpt pretrained:bilstm_sentiment
     python benchmarks/bench_fastpath.py --quick        # random weights, speed only
+    python benchmarks/bench_fastpath.py --only budget --texts 10000 \\
+        --sentiment-ckpt runs/bilstm_sentiment_general/checkpoints/best.ckpt \\
+        --sentiment-config configs/bilstm_sentiment_general.yaml
 
 ``--ocr-data`` is a folder with ``labels.txt`` (for example the ``plain`` variation written by
 ``tools/make_ocr_robustness_set.py``: words at their natural widths); without it, random-width
@@ -116,19 +119,26 @@ def ocr_inputs(ckpt: str | None, data: str | None, n: int) -> tuple[Any, list[An
     return model, images, []
 
 
-def sentiment_inputs(ckpt: str | None, n: int) -> tuple[Any, list[str], list[int]]:
+def recipe_examples(config: str | Path, splits: Sequence[str] = ("test",)) -> list[Any]:
+    """The examples of ``splits`` (in that order) of a sentiment recipe's own data."""
+    import yaml
+
+    from lstmzoo.data.text import TextClassificationData
+
+    recipe = yaml.safe_load(Path(config).read_text(encoding="utf-8"))
+    loaded = TextClassificationData(**recipe["data"]["init_args"]).load_splits()
+    return [e for split in splits for e in loaded.get(split, [])]
+
+
+def sentiment_inputs(
+    ckpt: str | None, n: int, config: str | Path = SENTIMENT_CONFIG
+) -> tuple[Any, list[str], list[int]]:
     import lstmzoo
     from lstmzoo.checkpoint import load_model
 
     if ckpt:
-        import yaml
-
-        from lstmzoo.data.text import TextClassificationData
-
         model = load_model(ckpt)
-        recipe = yaml.safe_load(SENTIMENT_CONFIG.read_text(encoding="utf-8"))
-        data = TextClassificationData(**recipe["data"]["init_args"])  # the recipe's own split
-        examples = data.load_splits()["test"][:n]
+        examples = recipe_examples(config)[:n]
         texts = [e.text for e in examples]
         return model, texts, [model.classes.index(e.label) for e in examples]
     import random
@@ -174,7 +184,7 @@ def bench_read(args: argparse.Namespace) -> None:
 
 
 def bench_score(args: argparse.Namespace) -> None:
-    model, texts, labels = sentiment_inputs(args.sentiment_ckpt, args.texts)
+    model, texts, labels = sentiment_inputs(args.sentiment_ckpt, args.texts, args.sentiment_config)
     fns: dict[str, Callable[[], list]] = {"before": lambda: score_before(model, texts)}
     for runtime, quantize in VARIANTS:
         fns[f"{runtime}/{quantize}"] = lambda r=runtime, q=quantize: [
@@ -183,6 +193,31 @@ def bench_score(args: argparse.Namespace) -> None:
         ]
     title = f"predict_text(), {len(texts)} texts, batch 64"
     compare(title, fns, len(texts), labels, "texts", args.rounds)
+
+
+def bench_budget(args: argparse.Namespace) -> None:
+    """Wall time of one ``predict_text`` call on ``--texts`` texts of the recipe (every split,
+    test first): the first call of each runtime (which builds its engine: the ONNX export) and
+    the median of the later ones."""
+    import time
+
+    from lstmzoo.checkpoint import load_model
+
+    if not args.sentiment_ckpt:
+        raise SystemExit("--only budget needs --sentiment-ckpt")
+    model = load_model(args.sentiment_ckpt)
+    texts = [e.text for e in recipe_examples(args.sentiment_config, ("test", "val", "train"))]
+    texts = texts[: args.texts]
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    print(f"predict_text() on {len(texts)} texts ({words:.1f} words on average), one call each")
+    for runtime in ("torch", "onnx"):
+        seconds = []
+        for _ in range(1 + args.rounds):
+            start = time.perf_counter()
+            model.predict_text(texts, runtime=runtime)
+            seconds.append(time.perf_counter() - start)
+        later = sorted(seconds[1:])[len(seconds[1:]) // 2]
+        print(f"  {runtime:6s} first call {seconds[0]:6.2f} s, then {later:6.2f} s (median)")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -197,7 +232,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--images", type=int, default=600, help="images to read")
     parser.add_argument("--texts", type=int, default=2000, help="texts to score")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--only", choices=("read", "score"), help="run one section")
+    parser.add_argument(
+        "--sentiment-config",
+        default=str(SENTIMENT_CONFIG),
+        help="the recipe whose test split is scored (default: the movie-only recipe)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=("read", "score", "budget"),
+        help="run one section (budget: one predict_text call on --texts texts; not by default)",
+    )
     parser.add_argument("--quick", action="store_true", help="few inputs and rounds")
     args = parser.parse_args(argv)
     if args.quick:
@@ -207,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         bench_read(args)
     if args.only in (None, "score"):
         bench_score(args)
+    if args.only == "budget":
+        bench_budget(args)
 
 
 if __name__ == "__main__":
