@@ -23,7 +23,8 @@ stopped), or evaluates given checkpoints::
 VADER is a development dependency only (``pip install lstmzoo[dev]`` or
 ``pip install vaderSentiment==3.3.2``). A full run trains 6 models per seed: run it on an idle
 machine (``OMP_NUM_THREADS`` sets the threads of every training run). Results also go to
-``<out>/results.json``.
+``<out>/results.json``. ``--jobs 2`` trains two runs at once, each with half the cores; each
+run then gets fewer steps within the recipe's ``max_time`` than it would alone.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +105,14 @@ def find_checkpoint(root: Path) -> str | None:
     return None
 
 
-def fit(config: Path, root: Path, seed: int, extra: list[str], corpora: list[str] | None) -> str:
+def fit(
+    config: Path,
+    root: Path,
+    seed: int,
+    extra: list[str],
+    corpora: list[str] | None,
+    threads: int | None = None,
+) -> str:
     """Train with ``lstmzoo fit`` into the run folder ``root`` and return its best checkpoint.
 
     A finished run (``root/fit.done``) is reused; an interrupted one (checkpoints but no
@@ -130,6 +139,8 @@ def fit(config: Path, root: Path, seed: int, extra: list[str], corpora: list[str
         cmd += ["--ckpt_path", "last"]
     path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
     env = dict(os.environ, PYTHONPATH=path)
+    if threads is not None:
+        env["OMP_NUM_THREADS"] = str(threads)
     logging.info("training: %s", " ".join(cmd))
     start = time.perf_counter()
     root.mkdir(parents=True, exist_ok=True)
@@ -173,9 +184,16 @@ def main() -> None:
         "--fit-arg", action="append", default=[],
         help="extra argument of every `lstmzoo fit` (repeatable): --fit-arg=--trainer.max_steps=3",
     )  # fmt: skip
+    parser.add_argument(
+        "--jobs", type=int, default=1,
+        help="training runs at once, the cores split between them (OMP_NUM_THREADS = cores / "
+        "jobs each); 1 (the default) gives each run OMP_NUM_THREADS of this process",
+    )  # fmt: skip
     parser.add_argument("--snippets-file", help="local sdist / folder of the corpora (offline)")
     parser.add_argument("--cache-dir")
     args = parser.parse_args()
+    if args.jobs < 1:
+        parser.error(f"--jobs must be >= 1, got {args.jobs}")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     out = Path(args.out)
@@ -194,30 +212,38 @@ def main() -> None:
         "general": [],
         "loo": {c: [] for c in corpora},
     }
-    movie_ckpts = args.movie_ckpt or [
-        fit(MOVIE, out / f"movie_s{s}", s, extra, None) for s in args.seeds
-    ]
-    for ckpt in movie_ckpts:
+    given: dict[str, list[str]] = {}
+    for item in args.loo_ckpt:
+        corpus, sep, ckpt = item.partition("=")
+        if not sep or corpus not in corpora:
+            sys.exit(f"--loo-ckpt takes CORPUS=CKPT with CORPUS in {corpora}, got {item!r}")
+        given.setdefault(corpus, []).append(ckpt)
+    # every training run the comparison needs: group -> [(config, folder, seed, corpora)]
+    runs: dict[str, list[tuple[Path, Path, int, list[str] | None]]] = {}
+    if not args.movie_ckpt:
+        runs["movie"] = [(MOVIE, out / f"movie_s{s}", s, None) for s in args.seeds]
+    if not args.general_ckpt:
+        runs["general"] = [(GENERAL, out / f"general_s{s}", s, corpora) for s in args.seeds]
+    for held in [] if args.no_loo else corpora:
+        if held not in given:
+            rest = [c for c in corpora if c != held]
+            runs[held] = [(GENERAL, out / f"loo_{held}_s{s}", s, rest) for s in args.seeds]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    threads = max(1, (cores or 1) // args.jobs) if args.jobs > 1 else None
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = {
+            group: [pool.submit(fit, *run[:3], extra, run[3], threads) for run in todo]
+            for group, todo in runs.items()
+        }
+        trained = {group: [f.result() for f in fs] for group, fs in futures.items()}
+    for ckpt in args.movie_ckpt or trained["movie"]:
         results["movie"].append(model_accuracy(ckpt, splits, corpora))
-    general_ckpts = args.general_ckpt or [
-        fit(GENERAL, out / f"general_s{s}", s, extra, corpora) for s in args.seeds
-    ]
+    general_ckpts = args.general_ckpt or trained["general"]
     for ckpt in general_ckpts:
         results["general"].append(model_accuracy(ckpt, splits, corpora))
-    if not args.no_loo:
-        given: dict[str, list[str]] = {}
-        for item in args.loo_ckpt:
-            corpus, sep, ckpt = item.partition("=")
-            if not sep or corpus not in corpora:
-                sys.exit(f"--loo-ckpt takes CORPUS=CKPT with CORPUS in {corpora}, got {item!r}")
-            given.setdefault(corpus, []).append(ckpt)
-        for held in corpora:
-            rest = [c for c in corpora if c != held]
-            ckpts = given.get(held) or [
-                fit(GENERAL, out / f"loo_{held}_s{s}", s, extra, rest) for s in args.seeds
-            ]
-            for ckpt in ckpts:
-                results["loo"][held].append(model_accuracy(ckpt, splits, [held])[held])
+    for held in [] if args.no_loo else corpora:
+        for ckpt in given.get(held) or trained[held]:
+            results["loo"][held].append(model_accuracy(ckpt, splits, [held])[held])
     out.mkdir(parents=True, exist_ok=True)
     results["train_seconds"] = {
         done.parent.name: json.loads(done.read_text())["seconds"]
