@@ -8,6 +8,7 @@ images, word accuracy and character error rate per mode, then the overall figure
     python tools/make_ocr_robustness_set.py robustness/
     python benchmarks/ocr_robustness.py --ckpt runs/crnn_ocr/checkpoints/last.ckpt \\
         --data robustness/ [--resize variable fixed] [--json results.json]
+    python benchmarks/ocr_robustness.py --ckpt pretrained:crnn_ocr --data robustness/
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--ckpt", type=Path, required=True, help="a crnn_ocr checkpoint")
+    parser.add_argument(
+        "--ckpt", required=True, help="a crnn_ocr checkpoint, or pretrained:crnn_ocr[:TAG]"
+    )
     parser.add_argument("--data", type=Path, required=True, help="the robustness set folder")
     parser.add_argument(
         "--resize", nargs="+", default=["variable", "fixed"], choices=["variable", "fixed"]
@@ -86,11 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     opts = parser.parse_args(argv)
     import torch
 
+    from lstmzoo.checkpoint import load_model
+    from lstmzoo.errors import ConfigError
     from lstmzoo.models import CRNNOCR
 
     if opts.threads:
         torch.set_num_threads(opts.threads)
-    model = CRNNOCR.load_from_checkpoint(opts.ckpt, map_location="cpu")
+    model = load_model(opts.ckpt)
+    if not isinstance(model, CRNNOCR):
+        raise ConfigError(f"--ckpt {opts.ckpt} holds a {type(model).__name__}, not a crnn_ocr")
     results = evaluate(model, opts.data, opts.resize, opts.batch_size)
     print(f"{opts.ckpt} on {opts.data}")
     print(format_table(results, opts.resize))
