@@ -11,7 +11,8 @@ rated exactly 0 left out, as their label would be arbitrary):
 BiLSTM columns are mean ± std over the seeds. The script trains what it is not given, each run an
 ordinary ``lstmzoo fit`` subprocess with the shipped config in its own run folder under ``--out``
 (a finished run is reused and an interrupted one resumed, so a stopped comparison goes on where it
-stopped), or evaluates given checkpoints::
+stopped; a folder that holds a run of other settings is an error), or evaluates given
+checkpoints::
 
     python benchmarks/sentiment_vs_vader.py --seeds 1 2 3 --out runs/vs_vader
     python benchmarks/sentiment_vs_vader.py --general-ckpt a.ckpt b.ckpt --movie-ckpt m.ckpt \\
@@ -23,22 +24,23 @@ stopped), or evaluates given checkpoints::
 VADER is a development dependency only (``pip install lstmzoo[dev]`` or
 ``pip install vaderSentiment==3.3.2``). A full run trains 6 models per seed: run it on an idle
 machine (``OMP_NUM_THREADS`` sets the threads of every training run). Results also go to
-``<out>/results.json``. ``--jobs 2`` trains two runs at once, each with half the cores; each
-run then gets fewer steps within the recipe's ``max_time`` than it would alone.
+``<out>/results.json``. ``--jobs 2`` trains two runs at once, each with half the threads
+(``OMP_NUM_THREADS``, or the cores); each run then gets fewer steps within the recipe's
+``max_time`` than it would alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import logging
 import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -95,13 +97,16 @@ def model_accuracy(ckpt: str, splits: dict, corpora: list[str]) -> dict[str, flo
     return acc
 
 
+class RunError(RuntimeError):
+    """A training run that failed, or a run folder that holds another configuration."""
+
+
 def find_checkpoint(root: Path) -> str | None:
-    """The newest ``best*.ckpt`` under ``root``, else its newest ``last.ckpt`` (a run too short
-    to validate has no best), else ``None``."""
-    for pattern in ("best*.ckpt", "last*.ckpt"):
-        found = glob.glob(str(root / "**" / pattern), recursive=True)
-        if found:
-            return max(found, key=os.path.getmtime)
+    """``root/checkpoints/best.ckpt``, else ``last.ckpt`` (a run too short to validate has no
+    best), else ``None``."""
+    for name in ("best.ckpt", "last.ckpt"):
+        if (root / "checkpoints" / name).is_file():
+            return str(root / "checkpoints" / name)
     return None
 
 
@@ -112,18 +117,14 @@ def fit(
     extra: list[str],
     corpora: list[str] | None,
     threads: int | None = None,
-) -> str:
-    """Train with ``lstmzoo fit`` into the run folder ``root`` and return its best checkpoint.
+) -> tuple[str, float]:
+    """Train with ``lstmzoo fit`` into the run folder ``root``: ``(best checkpoint, seconds)``.
 
-    A finished run (``root/fit.done``) is reused; an interrupted one (checkpoints but no
-    ``fit.done``) is resumed with ``--ckpt_path last``, never taken for finished.
+    ``root/run.json`` records the command and the seconds trained so far. A finished run is
+    reused and an interrupted one resumed with ``--ckpt_path last`` (its seconds add up); a
+    folder whose record holds another command (other corpora, other ``--fit-arg``) is an
+    error rather than a result of the wrong configuration.
     """
-    done_file = root / "fit.done"
-    if done_file.is_file():
-        done = find_checkpoint(root)
-        if done:
-            logging.info("reusing %s", done)
-            return done
     cmd = [
         sys.executable, "-m", "lstmzoo", "fit", "-c", str(config),
         "--seed_everything", str(seed),
@@ -134,29 +135,81 @@ def fit(
     if corpora is not None:
         cmd += ["--data.init_args.corpora", json.dumps(corpora)]
     cmd += extra
-    if (root / "checkpoints" / "last.ckpt").is_file():
+    record_file = root / "run.json"
+    record = {"command": cmd[1:], "seconds": 0.0, "finished": False}  # not the interpreter
+    if record_file.is_file():
+        before = json.loads(record_file.read_text())
+        if before.get("command") != record["command"]:
+            raise RunError(
+                f"{root} holds a run of another command:\n  {' '.join(before.get('command', []))}"
+                f"\nnot\n  {' '.join(record['command'])}\nuse another --out or delete {root}"
+            )
+        record = before
+        ckpt = find_checkpoint(root)
+        if record["finished"] and ckpt:
+            logging.info("reusing %s", ckpt)
+            return ckpt, record["seconds"]
+    resume = ["--ckpt_path", "last"] if (root / "checkpoints" / "last.ckpt").is_file() else []
+    if resume:
         logging.info("resuming the interrupted run in %s", root)
-        cmd += ["--ckpt_path", "last"]
     path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
     env = dict(os.environ, PYTHONPATH=path)
     if threads is not None:
         env["OMP_NUM_THREADS"] = str(threads)
-    logging.info("training: %s", " ".join(cmd))
-    start = time.perf_counter()
+    logging.info("training: %s", " ".join(cmd + resume))
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / "fit.log", "a") as log:
-        result = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
+    start = time.perf_counter()
+    try:
+        with open(root / "fit.log", "a") as log:
+            result = subprocess.run(
+                cmd + resume, stdout=log, stderr=subprocess.STDOUT, env=env, check=False
+            )
+    finally:  # interrupted or not, the seconds spent count
+        record["seconds"] = round(record["seconds"] + time.perf_counter() - start, 1)
+        record_file.write_text(json.dumps(record, indent=1) + "\n")
     if result.returncode != 0:
-        sys.exit(f"training failed (exit {result.returncode}); see {root / 'fit.log'}")
-    seconds = time.perf_counter() - start
-    logging.info("trained in %.0f s", seconds)
+        raise RunError(f"training failed (exit {result.returncode}); see {root / 'fit.log'}")
     ckpt = find_checkpoint(root)
     if ckpt is None:
-        sys.exit(f"no checkpoint under {root}; see {root / 'fit.log'}")
-    if not Path(ckpt).name.startswith("best"):
-        logging.warning("no best checkpoint under %s (no validation ran?): using %s", root, ckpt)
-    done_file.write_text(json.dumps({"seconds": round(seconds, 1), "command": cmd}) + "\n")
-    return ckpt
+        raise RunError(f"no checkpoint in {root / 'checkpoints'}; see {root / 'fit.log'}")
+    if not ckpt.endswith("best.ckpt"):
+        logging.warning("no best checkpoint in %s (no validation ran?): using %s", root, ckpt)
+    record["finished"] = True
+    record_file.write_text(json.dumps(record, indent=1) + "\n")
+    logging.info("trained %s in %.0f s", root.name, record["seconds"])
+    return ckpt, record["seconds"]
+
+
+def train_all(
+    runs: dict[str, list[tuple[Path, Path, int, list[str] | None]]],
+    extra: list[str],
+    jobs: int,
+    threads: int | None,
+) -> dict[str, list[tuple[str, float]]]:
+    """Every run of ``runs`` (``group -> [(config, folder, seed, corpora)]``), ``jobs`` at a
+    time; the first failure (or Ctrl+C) cancels the runs that have not started."""
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    stop = threading.Event()  # set by the first failure, before its worker takes another run
+
+    def one(run: tuple[Path, Path, int, list[str] | None]) -> tuple[str, float]:
+        if stop.is_set():
+            raise RunError(f"{run[1].name}: not started after an earlier failure")
+        try:
+            return fit(*run[:3], extra, run[3], threads)
+        except BaseException:
+            stop.set()
+            raise
+
+    try:
+        futures = {group: [pool.submit(one, run) for run in todo] for group, todo in runs.items()}
+        for future in as_completed([f for fs in futures.values() for f in fs]):
+            future.result()  # raises the first failure
+        return {group: [f.result() for f in fs] for group, fs in futures.items()}
+    except BaseException as err:
+        logging.error("stopping (%s): the runs not started yet are cancelled", err or type(err))
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def mean_std(values: list[float]) -> str:
@@ -227,27 +280,28 @@ def main() -> None:
     for held in [] if args.no_loo else corpora:
         if held not in given:
             rest = [c for c in corpora if c != held]
-            runs[held] = [(GENERAL, out / f"loo_{held}_s{s}", s, rest) for s in args.seeds]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    threads = max(1, (cores or 1) // args.jobs) if args.jobs > 1 else None
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {
-            group: [pool.submit(fit, *run[:3], extra, run[3], threads) for run in todo]
-            for group, todo in runs.items()
-        }
-        trained = {group: [f.result() for f in fs] for group, fs in futures.items()}
-    for ckpt in args.movie_ckpt or trained["movie"]:
+            runs[f"loo_{held}"] = [(GENERAL, out / f"loo_{held}_s{s}", s, rest) for s in args.seeds]
+    threads = None
+    if args.jobs > 1:  # split this process's threads (or the machine's cores) between the runs
+        cores = os.environ.get("OMP_NUM_THREADS") or len(os.sched_getaffinity(0))
+        threads = max(1, int(cores) // args.jobs)
+    try:
+        trained = train_all(runs, extra, args.jobs, threads)
+    except RunError as err:
+        sys.exit(str(err))
+    for ckpt in args.movie_ckpt or [c for c, _ in trained["movie"]]:
         results["movie"].append(model_accuracy(ckpt, splits, corpora))
-    general_ckpts = args.general_ckpt or trained["general"]
+    general_ckpts = args.general_ckpt or [c for c, _ in trained["general"]]
     for ckpt in general_ckpts:
         results["general"].append(model_accuracy(ckpt, splits, corpora))
     for held in [] if args.no_loo else corpora:
-        for ckpt in given.get(held) or trained[held]:
+        for ckpt in given.get(held) or [c for c, _ in trained[f"loo_{held}"]]:
             results["loo"][held].append(model_accuracy(ckpt, splits, [held])[held])
     out.mkdir(parents=True, exist_ok=True)
-    results["train_seconds"] = {
-        done.parent.name: json.loads(done.read_text())["seconds"]
-        for done in sorted(out.glob("*/fit.done"))
+    results["train_seconds"] = {  # the runs trained (or reused) by this call
+        run[1].name: seconds
+        for group, todo in runs.items()
+        for run, (_, seconds) in zip(todo, trained[group])
     }
     (out / "results.json").write_text(json.dumps(results, indent=2))
 
