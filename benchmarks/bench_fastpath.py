@@ -24,7 +24,8 @@ sentiment), so "faster" is always "at equal answers".
 
 ``--ocr-data`` is a folder with ``labels.txt`` (for example the ``plain`` variation written by
 ``tools/make_ocr_robustness_set.py``: words at their natural widths); without it, random-width
-noise images are timed. ``--sentiment-ckpt`` scores the movie snippets' test split.
+noise images are timed. ``--sentiment-ckpt`` scores the test split of ``--sentiment-config``
+(the movie snippets' by default).
 """
 
 from __future__ import annotations
@@ -235,7 +236,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--sentiment-config",
         default=str(SENTIMENT_CONFIG),
-        help="the recipe whose test split is scored (default: the movie-only recipe)",
+        help="the recipe whose data is scored: its test split (the budget section: every split, "
+        "test first); default: the movie-only recipe",
     )
     parser.add_argument(
         "--only",
@@ -244,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--quick", action="store_true", help="few inputs and rounds")
     args = parser.parse_args(argv)
+    if args.rounds < 1 or args.texts < 1 or args.images < 1:
+        parser.error("--rounds, --texts and --images must be >= 1")
     if args.quick:
         args.images, args.texts, args.rounds = 64, 256, 2
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads (torch and onnxruntime)")

@@ -90,14 +90,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     import torch
 
     from lstmzoo.checkpoint import load_model
-    from lstmzoo.errors import ConfigError
     from lstmzoo.models import CRNNOCR
 
     if opts.threads:
         torch.set_num_threads(opts.threads)
     model = load_model(opts.ckpt)
     if not isinstance(model, CRNNOCR):
-        raise ConfigError(f"--ckpt {opts.ckpt} holds a {type(model).__name__}, not a crnn_ocr")
+        parser.error(f"--ckpt {opts.ckpt} holds a {type(model).__name__}, not a crnn_ocr")
     results = evaluate(model, opts.data, opts.resize, opts.batch_size)
     print(f"{opts.ckpt} on {opts.data}")
     print(format_table(results, opts.resize))

@@ -19,10 +19,34 @@ import torch
 
 from lstmzoo.errors import CheckpointError
 
-__all__ = ["PRETRAINED_PREFIX", "load_model", "read_checkpoint"]
+__all__ = [
+    "PRETRAINED_PREFIX",
+    "is_pretrained_reference",
+    "load_model",
+    "parse_pretrained_reference",
+    "read_checkpoint",
+]
 
 #: ``pretrained:MODEL[:TAG]`` names shipped weights wherever a checkpoint path is taken
 PRETRAINED_PREFIX = "pretrained:"
+
+
+def is_pretrained_reference(path: Any) -> bool:
+    """Whether a checkpoint path names shipped weights (``pretrained:MODEL[:TAG]``)."""
+    return isinstance(path, str) and path.startswith(PRETRAINED_PREFIX)
+
+
+def parse_pretrained_reference(reference: str) -> tuple[str, str | bool]:
+    """``"pretrained:MODEL[:TAG]"`` -> ``(MODEL, TAG)``, with ``True`` (the model's default
+    weights) for a missing tag.
+
+    Raises:
+        CheckpointError: no model name after the prefix.
+    """
+    name, _, tag = reference[len(PRETRAINED_PREFIX) :].partition(":")
+    if not name:
+        raise CheckpointError(f"{reference!r} names no model: write pretrained:MODEL[:TAG]")
+    return name, tag or True
 
 
 def read_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -67,18 +91,15 @@ def load_model(path: str | os.PathLike[str], map_location: str | torch.device = 
     """Rebuild the zoo model stored in ``path`` (any registered class) without any config.
 
     ``lstmzoo.load_model("last.ckpt")`` is ``SomeZooClass.load_from_checkpoint("last.ckpt")``
-    with the class read from the checkpoint's ``lstmzoo`` record. ``path`` may also name shipped
-    weights the way ``--ckpt_path`` does: ``"pretrained:crnn_ocr"`` (the model's default
-    weights) or ``"pretrained:MODEL:TAG"``, which is ``lstmzoo.create_model(MODEL,
-    pretrained=TAG)``.
+    with the class read from the checkpoint's ``lstmzoo`` record (the model as its class
+    builds it, in train mode). ``path`` may also name shipped weights the way ``--ckpt_path``
+    does: ``"pretrained:MODEL"`` (the model's default weights) or ``"pretrained:MODEL:TAG"``,
+    which is ``lstmzoo.create_model(MODEL, pretrained=TAG)`` (in eval mode, ready to predict).
     """
-    if isinstance(path, str) and path.startswith(PRETRAINED_PREFIX):
+    if is_pretrained_reference(path):
         from lstmzoo.weights import load_pretrained
 
-        name, _, tag = path[len(PRETRAINED_PREFIX) :].partition(":")
-        if not name:
-            raise CheckpointError(f"{path!r} names no model: write pretrained:MODEL[:TAG]")
-        return load_pretrained(name, tag or True).to(map_location)
+        return load_pretrained(*parse_pretrained_reference(str(path))).to(map_location)
     ckpt = read_checkpoint(path)
     record = ckpt.get("lstmzoo")
     if not isinstance(record, dict) or "class_path" not in record:

@@ -45,7 +45,7 @@ from lstmzoo.callbacks import (
     ResumableCheckpoint,
     ThrottledRichProgressBar,
 )
-from lstmzoo.checkpoint import PRETRAINED_PREFIX
+from lstmzoo.checkpoint import is_pretrained_reference, parse_pretrained_reference
 from lstmzoo.errors import ConfigError, LstmzooError
 from lstmzoo.registry import get_model_spec, list_models
 
@@ -245,11 +245,6 @@ class FitSummaryPrinter(Callback):
         render_fit_summary(summary, self.command_args, Console(highlight=False, soft_wrap=True))
 
 
-def is_pretrained_reference(ckpt_path: Any) -> bool:
-    """Whether ``--ckpt_path`` names shipped weights (``pretrained:MODEL[:TAG]``)."""
-    return isinstance(ckpt_path, str) and ckpt_path.startswith(PRETRAINED_PREFIX)
-
-
 def _plain_dict(ns: Any) -> dict[str, Any]:
     return ns.as_dict() if isinstance(ns, Namespace) else dict(ns or {})
 
@@ -447,8 +442,7 @@ class LstmzooCLI(LightningCLI):
         checked here (SHA-256, card) and loaded once the model is built."""
         from lstmzoo.weights import get_card, read_weights
 
-        model_name, _, tag = reference[len(PRETRAINED_PREFIX) :].partition(":")
-        card = get_card(model_name, tag or True)
+        card = get_card(*parse_pretrained_reference(reference))
         state, hparams = read_weights(card)
         init_args = {k: v for k, v in hparams.items() if not k.startswith("_")}
         if sub == "fit":

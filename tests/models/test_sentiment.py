@@ -424,6 +424,8 @@ def test_general_recipe_fits_tests_and_predicts_through_the_cli(tmp_path: Path) 
     # test logs into a new version folder beside the fit's metrics, never over them
     logged = (run / "version_0" / "metrics.csv").read_text("utf-8").splitlines()[0].split(",")
     assert {f"test/acc/{c}" for c in ("movies", "amazon", "nyt", "tweets")} <= set(logged)
+    fitted = (run / "metrics.csv").read_text("utf-8").splitlines()[0].split(",")
+    assert "val/acc/corpus_mean" in fitted and not any(k.startswith("test/") for k in fitted)
     out = tmp_path / "pred.jsonl"
     assert main(["predict", *args, "--ckpt_path", str(best), "--predictions.output", str(out)]) == 0
     records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]

@@ -124,3 +124,7 @@ def test_unknown_tag_and_corrupted_file_are_one_line(user_weights, capsys):
     assert main(["test", *args, "--ckpt_path", "pretrained:lstm"]) == 2
     err = capsys.readouterr().err
     assert "is corrupted" in err and "Traceback" not in err
+    assert main(["test", *args, "--ckpt_path", "pretrained:"]) == 2
+    err = capsys.readouterr().err
+    assert "'pretrained:' names no model: write pretrained:MODEL[:TAG]" in err
+    assert "Traceback" not in err

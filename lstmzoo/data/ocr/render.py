@@ -210,11 +210,13 @@ class TextLineRenderer:
         resample_height: Sequence[int] = (20, 80),
     ) -> None:
         if not fonts:
-            raise ValueError("the renderer needs at least one font")
+            raise ConfigError("the renderer needs at least one font")
         if len(font_size) != 2 or not 6 <= font_size[0] <= font_size[1]:
-            raise ValueError(f"font_size must be (min, max) with 6 <= min <= max, got {font_size}")
+            raise ConfigError(
+                f"font_size must be [min, max] with 6 <= min <= max, got {list(font_size)}"
+            )
         if augment < 0:
-            raise ValueError(f"augment must be >= 0, got {augment}")
+            raise ConfigError(f"augment must be >= 0, got {augment}")
         check_augmentation(invert_prob, natural_width_prob, resample_prob, resample_height)
         self.invert_prob = float(invert_prob)
         self.natural_width_prob = float(natural_width_prob)

@@ -477,12 +477,12 @@ class TextClassificationData(ZooDataModule):
 
     def load_splits(self) -> dict[str, list[Example]]:
         """The raw examples of every split that the configuration defines: ``{"train": [...],
-        "val": [...], "test": [...]}`` (``test`` only where there is one), each an
+        "val": [...], "test": [...]}`` (``test`` absent or empty where there is none), each an
         :class:`Example` with its text, label, score and corpus.
 
-        Read (and downloaded, for the snippets) on the first call and cached; what
-        ``setup`` encodes, and what benchmarks and scripts can score by other means on exactly
-        the same split.
+        Read (and downloaded, for the snippets) on the first call and cached: what ``setup``
+        encodes, and what benchmarks and scripts can score by other means on exactly the same
+        split. The lists are the cache itself; copy them before changing them.
         """
         if self._splits is not None:
             return self._splits
