@@ -293,6 +293,9 @@ class LstmzooCLI(LightningCLI):
         kwargs.setdefault("subclass_mode_model", True)
         kwargs.setdefault("datamodule_class", pl.LightningDataModule)
         kwargs.setdefault("subclass_mode_data", True)
+        # Lightning's default (True) seeds with 0 anyway, and warns "No seed found" on every
+        # run without a config: say 0 outright (a config's seed_everything still wins)
+        kwargs.setdefault("seed_everything_default", 0)
         kwargs.setdefault("save_config_kwargs", {"overwrite": True})
         kwargs.setdefault("load_from_checkpoint_support", False)
         defaults = dict(kwargs.pop("trainer_defaults", None) or {})
