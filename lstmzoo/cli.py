@@ -330,6 +330,19 @@ class LstmzooCLI(LightningCLI):
         if isinstance(logger, CSVLogger) and keepers:
             keepers[0].remember(os.path.join(logger.log_dir, "metrics.csv"))
 
+    def _run_subcommand(self, subcommand: str) -> None:
+        ckpt = self._active_config().get("ckpt_path")
+        if subcommand != "fit" or not ckpt or is_pretrained_reference(ckpt):
+            super()._run_subcommand(subcommand)
+            return
+        # A resumed fit writes into its own run folder on purpose, and KeepMetricsOnResume puts
+        # the earlier rows of metrics.csv back: Lightning's warnings that the folder is not
+        # empty and that "previous log files will be deleted" would say otherwise.
+        with warnings.catch_warnings():
+            for folder in ("Experiment logs directory", "Checkpoint directory"):
+                warnings.filterwarnings("ignore", f"{folder} .* exists and is not empty")
+            super()._run_subcommand(subcommand)
+
     def init_parser(self, **kwargs: Any) -> LightningArgumentParser:
         kwargs.setdefault("parser_mode", _PARSER_MODE)
         kwargs.setdefault("exit_on_error", False)
@@ -343,7 +356,7 @@ class LstmzooCLI(LightningCLI):
 
     def instantiate_classes(self) -> None:
         _plain_config(self.config)
-        if self.subcommand == "fit":
+        if self.subcommand in ("fit", None):  # None: run=False, the caller fits in Python
             self._one_run_folder()
         try:
             self._link_data_to_model()

@@ -125,6 +125,12 @@ def test_truncated_and_foreign_checkpoints_give_clear_errors(tmp_path, capsys):
         assert "truncated or not a PyTorch checkpoint" in capsys.readouterr().err
 
 
+# a resumed fit says nothing about its own folder being in use (it is, on purpose)
+@pytest.mark.filterwarnings("error:Experiment logs directory")
+@pytest.mark.filterwarnings("error:Checkpoint directory")
+# resuming mid-epoch from a plain DataLoader: Lightning's warning is true and stays visible to
+# users; the sequence data is random-access, so the test does not depend on loader state
+@pytest.mark.filterwarnings("ignore:You're resuming from a checkpoint that ended before the epoch")
 def test_a_resumed_run_keeps_the_log_of_its_first_part(in_tmp):
     """One folder per run: the resumed fit appends to the interrupted part's metrics.csv."""
     import csv
