@@ -21,7 +21,7 @@ TINY_LSTM_FIT = [
     *TINY_DATA["AddingProblem"],
     *shlex.split(
         "--trainer.max_epochs 1 --trainer.logger false --trainer.enable_progress_bar false "
-        "--trainer.enable_model_summary false"
+        "--trainer.enable_model_summary false --trainer.log_every_n_steps 1"
     ),
 ]
 

@@ -68,6 +68,7 @@ def test_fit_takes_a_recipe_name_from_any_folder(in_tmp):
 
     args = ["fit", "-c", "lstm_adding", "-c", "trainer/cpu", *TINY_DATA["AddingProblem"]]
     quiet = ["--trainer.enable_progress_bar", "false", "--trainer.enable_model_summary", "false"]
+    quiet += ["--trainer.log_every_n_steps", "1"]
     assert main([*args, *quiet, "--trainer.max_steps", "2"]) == 0
     assert list(in_tmp.glob("runs/lstm_adding/**/last.ckpt"))
 

@@ -6,6 +6,7 @@ import json
 import shlex
 
 import lightning.pytorch as pl
+import pytest
 
 from lstmzoo.cli import main
 from lstmzoo.summary import evaluate_command
@@ -63,6 +64,11 @@ def test_the_printed_test_command_evaluates_the_best_checkpoint(in_tmp, capsys, 
     assert "test/mse" in capsys.readouterr().out
 
 
+# the three fits share the default folder (the second and third warn that it is in use), and
+# the max_steps / max_time runs stop before the validation that the checkpoint monitors
+@pytest.mark.filterwarnings("ignore:Experiment logs directory .* exists and is not empty")
+@pytest.mark.filterwarnings("ignore:Checkpoint directory .* exists and is not empty")
+@pytest.mark.filterwarnings("ignore:.*could not find the monitored key")
 def test_stop_reasons_early_stopping_and_max_steps(in_tmp, capsys):
     stop = json.dumps(
         {

@@ -163,6 +163,8 @@ class UserSineData(pl.LightningDataModule):
 
 
 @pytest.mark.parametrize("model", ["lstmzoo.models.SequenceModel", "SequenceModel"])
+# a plain LightningCLI, as a user would write it: its default seed_everything=True warns
+@pytest.mark.filterwarnings("ignore:No seed found, seed set to 0")
 def test_zoo_model_trains_in_a_users_own_lightning_cli(tmp_path, model) -> None:
     from lightning.pytorch.cli import LightningCLI
 

@@ -69,6 +69,8 @@ def test_impossible_alignment_gives_zero_not_inf() -> None:
     assert torch.isfinite(loss)
 
 
+# the step is called directly, without a Trainer: Lightning says that self.log goes nowhere
+@pytest.mark.filterwarnings("ignore:You are trying to `self.log\\(\\)` but the `self.trainer`")
 def test_validation_metrics_and_case_sensitivity() -> None:
     model = tiny_model()
     assert model._same("Hello", "hello") == ("hello", "hello")
