@@ -14,14 +14,24 @@ from pathlib import Path
 
 import pytest
 
+import lstmzoo
 from lstmzoo.weights import _card_dir, list_cards, load_pretrained
 from lstmzoo.weights.samples import check_samples, example_images
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = list_cards(folder=_card_dir())
 IDS = [card.reference for card in SHIPPED]
+#: the models whose task means something on its own: each ships weights
+EXPECTED = {"lstm", "lstm_2layer", "bilstm_sentiment", "crnn_ocr"}
 #: what the package may add to a wheel
 MAX_TOTAL_BYTES = 25 * 10**6
+
+
+def test_every_model_with_a_task_of_its_own_ships_weights() -> None:
+    assert EXPECTED <= {card.model for card in SHIPPED}
+    assert set(lstmzoo.list_models(pretrained=True)) >= EXPECTED
+    for model in EXPECTED:
+        assert sum(card.default for card in SHIPPED if card.model == model) == 1
 
 
 def test_the_weights_stay_small() -> None:
