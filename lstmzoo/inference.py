@@ -187,6 +187,7 @@ class InferenceEngine:
         so.inter_op_num_threads = 1
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         so.log_severity_level = 3  # errors only: no per-node placement chatter
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(data, so, providers=["CPUExecutionProvider"])
 
     def __call__(self, *inputs: Tensor) -> Tensor:

@@ -601,12 +601,12 @@ class BiLSTMSentiment(ZooModule):
                 "data module the model was trained with, or predict_text)"
             )
         extra = [batch[k] for k in keys]
-        probs = torch.empty(x.shape[0], len(self.classes))
+        logits = torch.empty(x.shape[0], len(self.classes))
         for group in equal_length_batches(lengths, x.shape[0]):
             steps = int(lengths[group[0]])
             inputs = [t[group, :steps] for t in (x, *extra)]
-            probs[group] = engine(*inputs).softmax(-1).cpu()
-        return probs
+            logits[group] = engine(*inputs).cpu()
+        return logits.softmax(-1)
 
     # ------------------------------------------------------------------ Python API
     def tokenize(self, text: str) -> list[int]:
@@ -649,22 +649,25 @@ class BiLSTMSentiment(ZooModule):
             raise ConfigError(f"batch_size must be >= 1, got {batch_size}")
         engine = engine_for(self, InferenceOptions(runtime, quantize))
         with self.evaluating():
-            if self.uses_features:
-                encoded = self.featurizer.encode_many(texts)[0]
-                seqs = [e.ids for e in encoded]
+            encoded = self.featurizer.encode_many(texts)[0] if self.uses_features else None
+            ids: list[Any]  # id tensors (encoded texts) or id lists
+            if encoded is not None:
+                ids = [e.ids for e in encoded]
             else:
-                encoded = None
-                seqs = [torch.tensor(self.tokenize(t), dtype=torch.long) for t in texts]
-            probs = torch.empty(len(seqs), len(self.classes))
+                ids = [self.tokenize(t) for t in texts]
+            logits = torch.empty(len(ids), len(self.classes))
             device = self.embedding.weight.device
-            for chunk in equal_length_batches([len(s) for s in seqs], batch_size):
-                inputs = [torch.stack([seqs[i] for i in chunk]).to(device)]
-                if encoded is not None and self.num_token_features:
-                    inputs.append(torch.stack([encoded[i].feats for i in chunk]).to(device))
-                if encoded is not None and self.char_embedding is not None:
-                    inputs.append(torch.stack([encoded[i].ngrams for i in chunk]).to(device))
-                probs[chunk] = engine(*inputs).softmax(-1).cpu()
-        return self._records(list(texts), probs)
+            for chunk in equal_length_batches([len(i) for i in ids], batch_size):
+                if encoded is None:  # id lists: one tensor per batch, not one per text
+                    inputs = [torch.tensor([ids[i] for i in chunk], dtype=torch.long)]
+                else:
+                    inputs = [torch.stack([ids[i] for i in chunk])]
+                    if self.num_token_features:
+                        inputs.append(torch.stack([encoded[i].feats for i in chunk]))
+                    if self.char_embedding is not None:
+                        inputs.append(torch.stack([encoded[i].ngrams for i in chunk]))
+                logits[chunk] = engine(*(t.to(device) for t in inputs)).cpu()
+        return self._records(list(texts), logits.softmax(-1))
 
 
 def _resolve_lexicon(lexicon: dict | str | None, expected_sha256: str | None) -> Lexicon | None:
