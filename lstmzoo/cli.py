@@ -356,8 +356,7 @@ class LstmzooCLI(LightningCLI):
 
     def instantiate_classes(self) -> None:
         _plain_config(self.config)
-        if self.subcommand in ("fit", None):  # None: run=False, the caller fits in Python
-            self._one_run_folder()
+        self._one_run_folder(fit=self.subcommand in ("fit", None))  # None: run=False
         try:
             self._link_data_to_model()
             super().instantiate_classes()
@@ -366,7 +365,7 @@ class LstmzooCLI(LightningCLI):
                 raise  # data and checkpoint errors already say where
             raise ConfigError(_constructor_error_message(err)) from err
 
-    def _one_run_folder(self) -> None:
+    def _one_run_folder(self, fit: bool = True) -> None:
         """Logs, saved config and every checkpoint of a fit share one folder.
 
         The logger's ``version`` becomes ``""`` unless the config sets one, so the run folder is
@@ -374,7 +373,9 @@ class LstmzooCLI(LightningCLI):
         default checkpoint callback (``last.ckpt``) and any ``ModelCheckpoint`` of the config
         without a ``dirpath`` (``best.ckpt``) both write to ``<run folder>/checkpoints/``, and
         ``--ckpt_path last`` finds the previous run's state. With ``logger: true`` (the default)
-        the logger is a ``CSVLogger`` in ``<default_root_dir>/lightning_logs/``.
+        the logger is a ``CSVLogger`` in ``<default_root_dir>/lightning_logs/``, for every
+        subcommand (``fit=False``: validate / test / predict log into a new ``version_N``
+        beside the fit's files instead of over them).
         """
         trainer = self._active_config().get("trainer")
         if trainer is None:
@@ -388,6 +389,8 @@ class LstmzooCLI(LightningCLI):
                 ),
             )
             logger = trainer["logger"]
+        if not fit:
+            return
         if isinstance(logger, Namespace) and isinstance(logger.get("init_args"), Namespace):
             init_args = logger.init_args
             if "version" not in init_args or init_args.get("version") is None:
