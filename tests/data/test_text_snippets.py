@@ -180,3 +180,30 @@ def test_every_corpus_and_the_lexicon_come_from_the_sdist(tmp_path: Path, monkey
         fetch_vader_lexicon(inner_path, tmp_path / "c2")
     with pytest.raises(ConfigError, match="valid names: movies, amazon, nyt, tweets"):
         fetch_corpus("imdb", path)
+
+
+def test_predicting_a_file_fetches_no_corpus(tmp_path: Path, monkeypatch: Any) -> None:
+    """``lstmzoo predict`` of the movie recipe with shipped weights and a ``predict_file``
+    reads no split, so it must work offline with an empty cache."""
+    from lstmzoo.cli import main
+
+    def no_network(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("must not run pip")
+
+    monkeypatch.setattr(snippets.subprocess, "run", no_network)
+    texts = tmp_path / "texts.txt"
+    texts.write_text("a gorgeous, witty, seductive movie.\na dull, lifeless remake\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    repo = Path(__file__).resolve().parents[2]
+    args = [
+        "predict", "-c", str(repo / "configs" / "bilstm_sentiment.yaml"),
+        "--ckpt_path", "pretrained:bilstm_sentiment",
+        "--data.init_args.cache_dir", str(tmp_path / "empty_cache"),
+        "--data.init_args.predict_file", str(texts),
+        "--predictions.output", str(out),
+        "--trainer.logger", "false", "--trainer.enable_progress_bar", "false",
+    ]  # fmt: skip
+    assert main(args) == 0
+    labels = [line.split('"label": ')[1].split(",")[0] for line in out.read_text().splitlines()]
+    assert labels == ['"positive"', '"negative"']
+    assert not any((tmp_path / "empty_cache").glob("*"))

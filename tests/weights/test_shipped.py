@@ -28,7 +28,7 @@ MAX_TOTAL_BYTES = 25 * 10**6
 
 
 def test_every_model_with_a_task_of_its_own_ships_weights() -> None:
-    assert EXPECTED <= {card.model for card in SHIPPED}
+    assert {card.model for card in SHIPPED} >= EXPECTED
     assert set(lstmzoo.list_models(pretrained=True)) >= EXPECTED
     for model in EXPECTED:
         assert sum(card.default for card in SHIPPED if card.model == model) == 1

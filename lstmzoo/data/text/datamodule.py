@@ -360,9 +360,20 @@ class TextClassificationData(ZooDataModule):
             return self.format
         return detect_format(self.train_file, self.encoding)
 
+    def _only_predicting_a_file(self) -> bool:
+        """``trainer.predict`` on ``predict_file``: no split is read, so nothing to fetch."""
+        trainer = getattr(self, "trainer", None)
+        state = getattr(trainer, "state", None)
+        return self.predict_file is not None and getattr(state, "fn", None) == "predict"
+
     def prepare_data(self) -> None:
         """Fetch the rated corpora (or the movie snippets) when they are the data, and the
-        lexicon when one is named (nothing to fetch for the user's files)."""
+        lexicon when one is named (nothing to fetch for the user's files, nor for predicting
+        a ``predict_file``)."""
+        if self._only_predicting_a_file():
+            if self.lexicon_source is not None:
+                self.get_lexicon()
+            return
         if self.corpora is not None:
             local = self.snippets_file
             if (
