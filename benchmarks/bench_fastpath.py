@@ -120,6 +120,10 @@ def ocr_inputs(ckpt: str | None, data: str | None, n: int) -> tuple[Any, list[An
     return model, images, []
 
 
+#: data module arguments that every recipe's data takes from the command line (offline copies)
+DATA_OVERRIDES: dict[str, str] = {}
+
+
 def recipe_examples(config: str | Path, splits: Sequence[str] = ("test",)) -> list[Any]:
     """The examples of ``splits`` (in that order) of a sentiment recipe's own data."""
     import yaml
@@ -127,7 +131,8 @@ def recipe_examples(config: str | Path, splits: Sequence[str] = ("test",)) -> li
     from lstmzoo.data.text import TextClassificationData
 
     recipe = yaml.safe_load(Path(config).read_text(encoding="utf-8"))
-    loaded = TextClassificationData(**recipe["data"]["init_args"]).load_splits()
+    init_args = {**recipe["data"]["init_args"], **DATA_OVERRIDES}
+    loaded = TextClassificationData(**init_args).load_splits()
     return [e for split in splits for e in loaded.get(split, [])]
 
 
@@ -230,6 +235,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--sentiment-ckpt", help="a bilstm_sentiment checkpoint or pretrained:bilstm_sentiment"
     )
+    parser.add_argument(
+        "--snippets-file", help="local vaderSentiment sdist / corpus folder (offline)"
+    )
+    parser.add_argument("--cache-dir", help="the data cache (default: ~/.cache/lstmzoo)")
     parser.add_argument("--images", type=int, default=600, help="images to read")
     parser.add_argument("--texts", type=int, default=2000, help="texts to score")
     parser.add_argument("--rounds", type=int, default=5)
@@ -246,6 +255,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--quick", action="store_true", help="few inputs and rounds")
     args = parser.parse_args(argv)
+    for key in ("snippets_file", "cache_dir"):
+        if getattr(args, key):
+            DATA_OVERRIDES[key] = getattr(args, key)
     if args.rounds < 1 or args.texts < 1 or args.images < 1:
         parser.error("--rounds, --texts and --images must be >= 1")
     if args.quick:
