@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from types import ModuleType
@@ -93,3 +94,21 @@ def test_the_tool_runs_from_the_command_line(tmp_path) -> None:
     )
     assert "1 words x 2 variations" in out.stdout
     assert (tmp_path / "rgb" / "00000.png").is_file() and (tmp_path / "labels.txt").is_file()
+
+
+def test_the_report_reads_with_the_shipped_weights_and_refuses_another_model(
+    tmp_path, capsys
+) -> None:
+    tool = load_script("tools/make_ocr_robustness_set.py")
+    tool.make_set(tmp_path / "set", ["Carlito"], per_variation=2, variations=("plain", "inverted"))
+    report = load_script("benchmarks/ocr_robustness.py")
+    json_out = tmp_path / "results.json"
+    args = ["--data", str(tmp_path / "set"), "--resize", "variable", "--json", str(json_out)]
+    assert report.main(["--ckpt", "pretrained:crnn_ocr", *args]) == 0
+    assert "pretrained:crnn_ocr on" in capsys.readouterr().out
+    results = json.loads(json_out.read_text())
+    assert results["all"]["variable"]["n"] == 4
+    with pytest.raises(SystemExit) as exit_info:
+        report.main(["--ckpt", "pretrained:lstm", *args])
+    assert exit_info.value.code == 2
+    assert "holds a SequenceModel, not a crnn_ocr" in capsys.readouterr().err
