@@ -11,6 +11,20 @@ CONFIGS = REPO / "configs"
 torch.set_num_threads(min(2, os.cpu_count() or 1))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _repository_stays_clean():
+    """No test may leave files in the repository's top folder (a CLI run outside ``in_tmp``
+    writes config.yaml / lightning_logs/ into the working folder)."""
+
+    def listing() -> set[str]:  # hidden entries (.pytest_cache, ...) are tools' own
+        return {p.name for p in REPO.iterdir() if not p.name.startswith(".")}
+
+    before = listing()
+    yield
+    added = sorted(listing() - before)
+    assert not added, f"tests left {added} in {REPO}: run CLI tests in the in_tmp fixture"
+
+
 @pytest.fixture(autouse=True)
 def _bare_argv(monkeypatch):
     """Tests that build ``LstmzooCLI(args=...)`` in-process run as a bare program: Lightning

