@@ -120,31 +120,33 @@ def ocr_inputs(ckpt: str | None, data: str | None, n: int) -> tuple[Any, list[An
     return model, images, []
 
 
-#: data module arguments that every recipe's data takes from the command line (offline copies)
-DATA_OVERRIDES: dict[str, str] = {}
-
-
-def recipe_examples(config: str | Path, splits: Sequence[str] = ("test",)) -> list[Any]:
-    """The examples of ``splits`` (in that order) of a sentiment recipe's own data."""
+def recipe_examples(
+    config: str | Path, splits: Sequence[str] = ("test",), overrides: dict[str, str] | None = None
+) -> list[Any]:
+    """The examples of ``splits`` (in that order) of a sentiment recipe's own data, with
+    ``overrides`` of its data arguments (local copies of the data: ``snippets_file``, ...)."""
     import yaml
 
     from lstmzoo.data.text import TextClassificationData
 
     recipe = yaml.safe_load(Path(config).read_text(encoding="utf-8"))
-    init_args = {**recipe["data"]["init_args"], **DATA_OVERRIDES}
+    init_args = {**recipe["data"]["init_args"], **(overrides or {})}
     loaded = TextClassificationData(**init_args).load_splits()
     return [e for split in splits for e in loaded.get(split, [])]
 
 
 def sentiment_inputs(
-    ckpt: str | None, n: int, config: str | Path = SENTIMENT_CONFIG
+    ckpt: str | None,
+    n: int,
+    config: str | Path = SENTIMENT_CONFIG,
+    overrides: dict[str, str] | None = None,
 ) -> tuple[Any, list[str], list[int]]:
     import lstmzoo
     from lstmzoo.checkpoint import load_model
 
     if ckpt:
         model = load_model(ckpt)
-        examples = recipe_examples(config)[:n]
+        examples = recipe_examples(config, overrides=overrides)[:n]
         texts = [e.text for e in examples]
         return model, texts, [model.classes.index(e.label) for e in examples]
     import random
@@ -160,6 +162,11 @@ def sentiment_inputs(
 
 
 # ---------------------------------------------------------------------------- sections
+
+
+def data_overrides(args: argparse.Namespace) -> dict[str, str]:
+    """``--snippets-file`` / ``--cache-dir`` as data module arguments (where given)."""
+    return {k: getattr(args, k) for k in ("snippets_file", "cache_dir") if getattr(args, k)}
 
 
 def compare(
@@ -190,7 +197,9 @@ def bench_read(args: argparse.Namespace) -> None:
 
 
 def bench_score(args: argparse.Namespace) -> None:
-    model, texts, labels = sentiment_inputs(args.sentiment_ckpt, args.texts, args.sentiment_config)
+    model, texts, labels = sentiment_inputs(
+        args.sentiment_ckpt, args.texts, args.sentiment_config, data_overrides(args)
+    )
     fns: dict[str, Callable[[], list]] = {"before": lambda: score_before(model, texts)}
     for runtime, quantize in VARIANTS:
         fns[f"{runtime}/{quantize}"] = lambda r=runtime, q=quantize: [
@@ -205,6 +214,7 @@ def bench_budget(args: argparse.Namespace) -> None:
     """Wall time of one ``predict_text`` call on ``--texts`` texts of the recipe (every split,
     test first): the first call of each runtime (which builds its engine: the ONNX export) and
     the median of the later ones."""
+    import statistics
     import time
 
     from lstmzoo.checkpoint import load_model
@@ -212,8 +222,11 @@ def bench_budget(args: argparse.Namespace) -> None:
     if not args.sentiment_ckpt:
         raise SystemExit("--only budget needs --sentiment-ckpt")
     model = load_model(args.sentiment_ckpt)
-    texts = [e.text for e in recipe_examples(args.sentiment_config, ("test", "val", "train"))]
-    texts = texts[: args.texts]
+    splits = ("test", "val", "train")
+    examples = recipe_examples(args.sentiment_config, splits, data_overrides(args))
+    texts = [e.text for e in examples][: args.texts]
+    if not texts:
+        raise SystemExit(f"{args.sentiment_config}: its data has no texts")
     words = sum(len(t.split()) for t in texts) / len(texts)
     print(f"predict_text() on {len(texts)} texts ({words:.1f} words on average), one call each")
     for runtime in ("torch", "onnx"):
@@ -222,7 +235,7 @@ def bench_budget(args: argparse.Namespace) -> None:
             start = time.perf_counter()
             model.predict_text(texts, runtime=runtime)
             seconds.append(time.perf_counter() - start)
-        later = sorted(seconds[1:])[len(seconds[1:]) // 2]
+        later = statistics.median(seconds[1:])
         print(f"  {runtime:6s} first call {seconds[0]:6.2f} s, then {later:6.2f} s (median)")
 
 
@@ -255,9 +268,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--quick", action="store_true", help="few inputs and rounds")
     args = parser.parse_args(argv)
-    for key in ("snippets_file", "cache_dir"):
-        if getattr(args, key):
-            DATA_OVERRIDES[key] = getattr(args, key)
     if args.rounds < 1 or args.texts < 1 or args.images < 1:
         parser.error("--rounds, --texts and --images must be >= 1")
     if args.quick:
