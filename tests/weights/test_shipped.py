@@ -7,6 +7,7 @@ headline metric with the command written on the card.
 
 from __future__ import annotations
 
+import csv
 import shlex
 import subprocess
 import sys
@@ -91,8 +92,6 @@ def test_the_card_metric_reproduces(card, tmp_path: Path) -> None:
         timeout=1800,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    import csv
-
     (metrics_file,) = tmp_path.rglob("metrics.csv")
     rows = list(csv.DictReader(metrics_file.open()))
     name = card.headline["metric"]

@@ -370,11 +370,8 @@ class TextClassificationData(ZooDataModule):
         """Fetch the rated corpora (or the movie snippets) when they are the data, and the
         lexicon when one is named (nothing to fetch for the user's files, nor for predicting
         a ``predict_file``)."""
-        if self._only_predicting_a_file():
-            if self.lexicon_source is not None:
-                self.get_lexicon()
-            return
-        if self.corpora is not None:
+        fetch = not self._only_predicting_a_file()
+        if fetch and self.corpora is not None:
             local = self.snippets_file
             if (
                 local is not None
@@ -392,7 +389,7 @@ class TextClassificationData(ZooDataModule):
                     self._corpus_paths[name] = fetch_corpus(
                         name, self.snippets_file, self.cache_dir, download=self.download
                     )
-        elif self.train_file is None and self._snippets_path is None:
+        elif fetch and self.train_file is None and self._snippets_path is None:
             self._snippets_path = fetch_movie_snippets(
                 self.snippets_file, self.cache_dir, download=self.download
             )
