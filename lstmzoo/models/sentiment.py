@@ -178,6 +178,9 @@ class BiLSTMSentiment(ZooModule):
             :func:`~lstmzoo.data.text.lexicon.lexicon_sha256`); a lexicon that does not match
             raises :class:`~lstmzoo.errors.CheckpointError` instead of predicting with it.
         token_flags: two more input features per token: ALL CAPS and elongation (``"soooo"``).
+        valence_rules: two more input features per token from the lexicon: the valence adjusted
+            for negation, intensifiers, "but" and capitals, and the running score of the text
+            so far (see :mod:`lstmzoo.data.text.rules`; needs ``lexicon``).
         char_ngram_buckets, char_ngram_orders, max_char_ngrams: hashed character n-grams of
             each token (0 buckets: none); their embeddings (``embedding_dim`` wide) are averaged
             and added to the word embedding, so tokens outside the vocabulary are not all
@@ -217,6 +220,7 @@ class BiLSTMSentiment(ZooModule):
         lexicon: Union[dict, str, None] = None,  # dict[str, float]; bare for fast validation
         lexicon_sha256: Optional[str] = None,
         token_flags: bool = False,
+        valence_rules: bool = False,
         char_ngram_buckets: NonNegativeInt = 0,
         char_ngram_orders: list[int] = [3, 4],  # noqa: B006 - never mutated
         max_char_ngrams: PositiveInt = 16,
@@ -258,8 +262,9 @@ class BiLSTMSentiment(ZooModule):
             char_ngram_buckets,
             char_ngram_orders,
             max_char_ngrams,
+            valence_rules,
         )
-        self.num_token_features = num_token_features(lex is not None, token_flags)
+        self.num_token_features = num_token_features(lex is not None, token_flags, valence_rules)
         self.embedding = nn.Embedding(len(vocab), embedding_dim, padding_idx=PAD_ID)
         self.embedding.weight.requires_grad_(not freeze_embeddings)
         self.char_embedding = (

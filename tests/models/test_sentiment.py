@@ -350,7 +350,8 @@ def test_general_features_fit_test_per_corpus_and_reload(tmp_path: Path) -> None
     lex_path = write_lexicon(tmp_path / "lex.txt")
     dm = TextClassificationData(
         corpora=["movies", "amazon", "nyt", "tweets"], snippets_file=str(folder),
-        lexicon=str(lex_path), soft_labels=1.5, batch_size=16, seed=0, **FEATURES,
+        lexicon=str(lex_path), soft_labels=1.5, batch_size=16, seed=0, valence_rules=True,
+        **FEATURES,
     )  # fmt: skip
     torch.manual_seed(0)
     model = BiLSTMSentiment(**dm.model_kwargs(), embedding_dim=12, hidden_size=8, lr=0.01)
@@ -371,6 +372,7 @@ def test_general_features_fit_test_per_corpus_and_reload(tmp_path: Path) -> None
     trainer.save_checkpoint(ckpt)
     raw = torch.load(ckpt, map_location="cpu", weights_only=True)
     assert raw["hyper_parameters"]["lexicon"]["great"] == 3.1
+    assert raw["hyper_parameters"]["valence_rules"] is True and model.num_token_features == 5
     texts = ["GREAT stuff :)", "baaaad and dull :(", "unheard-of wordz"]
     model.eval()
     expected = model.predict_text(texts)

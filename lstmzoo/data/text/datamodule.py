@@ -23,7 +23,11 @@ from lstmzoo.argtypes import (
     Probability,
 )
 from lstmzoo.data.base import ZooDataModule
-from lstmzoo.data.text.features import TextFeaturizer, check_feature_options
+from lstmzoo.data.text.features import (
+    TextFeaturizer,
+    check_feature_options,
+    check_valence_rules,
+)
 from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
 from lstmzoo.data.text.readers import (
     Example,
@@ -219,6 +223,9 @@ class TextClassificationData(ZooDataModule):
             format (see :mod:`lstmzoo.data.text.lexicon`). The model stores the lexicon and its
             SHA-256; testing a checkpoint with a different one is an error.
         token_flags: per-token ALL-CAPS and elongation flags as features.
+        valence_rules: two more features per token from the lexicon (needs ``lexicon``): the
+            valence adjusted for negation, intensifiers, "but" and capitals, and the running
+            score of the text so far (see :mod:`lstmzoo.data.text.rules`).
         char_ngram_buckets, char_ngram_orders, max_char_ngrams: hashed character n-grams of
             every token (0 buckets: none); see :mod:`lstmzoo.data.text.features`.
         min_freq, max_vocab_size: vocabulary pruning (see :meth:`Vocabulary.build`).
@@ -262,6 +269,7 @@ class TextClassificationData(ZooDataModule):
         token_pattern: Optional[str] = None,
         lexicon: Optional[str] = None,
         token_flags: bool = False,
+        valence_rules: bool = False,
         char_ngram_buckets: NonNegativeInt = 0,
         char_ngram_orders: list[int] = [3, 4],  # noqa: B006 - never mutated
         max_char_ngrams: PositiveInt = 16,
@@ -305,6 +313,8 @@ class TextClassificationData(ZooDataModule):
         check_feature_options(char_ngram_buckets, char_ngram_orders, max_char_ngrams)
         self.lexicon_source = lexicon
         self.token_flags = token_flags
+        check_valence_rules(valence_rules, lexicon is not None)
+        self.valence_rules = valence_rules
         self.char_ngram_buckets = char_ngram_buckets
         self.char_ngram_orders = [int(n) for n in char_ngram_orders]
         self.max_char_ngrams = max_char_ngrams
@@ -437,6 +447,7 @@ class TextClassificationData(ZooDataModule):
                 self.char_ngram_buckets,
                 self.char_ngram_orders,
                 self.max_char_ngrams,
+                self.valence_rules,
             )
         return self._featurizer
 
@@ -612,6 +623,7 @@ class TextClassificationData(ZooDataModule):
             "lexicon": dict(lexicon.values) if lexicon is not None else None,
             "lexicon_sha256": lexicon.sha256 if lexicon is not None else None,
             "token_flags": self.token_flags,
+            "valence_rules": self.valence_rules,
             "char_ngram_buckets": self.char_ngram_buckets,
             "char_ngram_orders": list(self.char_ngram_orders),
             "max_char_ngrams": self.max_char_ngrams,
@@ -656,7 +668,7 @@ class TextClassificationData(ZooDataModule):
                 )
         elif isinstance(stored, dict):
             self._lexicon = Lexicon(stored)
-        for key in ("token_flags", "char_ngram_buckets", "max_char_ngrams"):
+        for key in ("token_flags", "valence_rules", "char_ngram_buckets", "max_char_ngrams"):
             if key in kwargs:
                 setattr(self, key, kwargs[key])
         if kwargs.get("char_ngram_orders") is not None:

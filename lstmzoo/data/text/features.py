@@ -6,7 +6,8 @@ A :class:`TextFeaturizer` turns a raw text into what a feature-aware model reads
 * ``feats: (T, F) float32`` -- per token, in this order: the lexicon valence as the lexicon
   gives it (VADER: -4..+4; kept unscaled, which made it learn faster than -1..+1 in our runs),
   then (``token_flags``) 1.0 when the token was written in ALL CAPS and 1.0 when it was
-  elongated (``"soooo"``);
+  elongated (``"soooo"``); then (``valence_rules``) the lexicon valence adjusted for its
+  context and the running score of the text so far (see :mod:`lstmzoo.data.text.rules`);
 * ``ngrams: (T, K) int64`` -- (``char_ngram_buckets > 0``) the hashed character n-grams of each
   token, ``K = max_char_ngrams``, 0 = padding. The n-grams of ``"<" + token + ">"`` of every
   order in ``char_ngram_orders`` are hashed with CRC-32 (stable across processes and machines)
@@ -29,11 +30,12 @@ import torch
 from torch import Tensor
 
 from lstmzoo.data.text.lexicon import Lexicon
+from lstmzoo.data.text.rules import NUM_RULE_FEATURES, valence_rule_features
 from lstmzoo.data.text.tokenizer import Tokenizer
 from lstmzoo.data.text.vocab import UNK_ID, Vocabulary
 from lstmzoo.errors import ConfigError
 
-__all__ = ["EncodedText", "TextFeaturizer", "char_ngrams"]
+__all__ = ["EncodedText", "TextFeaturizer", "char_ngrams", "check_valence_rules"]
 
 #: distinct token strings a featurizer remembers before it clears its cache (~150 bytes each)
 MAX_CACHED_TOKENS = 1_000_000
@@ -78,6 +80,8 @@ class TextFeaturizer:
         char_ngram_buckets: hash buckets of the character n-grams; ``0``: none.
         char_ngram_orders: the n-gram lengths.
         max_char_ngrams: the most n-grams kept per token (``K``).
+        valence_rules: add the context-adjusted valence and the running score of
+            :func:`~lstmzoo.data.text.rules.valence_rule_features` (needs ``lexicon``).
     """
 
     def __init__(
@@ -90,8 +94,10 @@ class TextFeaturizer:
         char_ngram_buckets: int = 0,
         char_ngram_orders: Sequence[int] = (3, 4),
         max_char_ngrams: int = 16,
+        valence_rules: bool = False,
     ) -> None:
         check_feature_options(char_ngram_buckets, char_ngram_orders, max_char_ngrams)
+        check_valence_rules(valence_rules, lexicon is not None)
         self.tokenizer = tokenizer
         self.vocab = vocab
         self.max_length = max_length
@@ -100,6 +106,7 @@ class TextFeaturizer:
         self.char_ngram_buckets = char_ngram_buckets
         self.char_ngram_orders = tuple(int(n) for n in char_ngram_orders)
         self.max_char_ngrams = max_char_ngrams
+        self.valence_rules = valence_rules
         # one row per distinct token string seen so far: vocabulary id, valence, n-gram ids
         self._reset_cache()
 
@@ -114,7 +121,7 @@ class TextFeaturizer:
     @property
     def num_features(self) -> int:
         """``F``: the width of ``feats`` (0 when there are none)."""
-        return num_token_features(self.lexicon is not None, self.token_flags)
+        return num_token_features(self.lexicon is not None, self.token_flags, self.valence_rules)
 
     @property
     def uses_ngrams(self) -> bool:
@@ -197,6 +204,8 @@ class TextFeaturizer:
             if self.token_flags:
                 columns.append(torch.tensor(caps, dtype=torch.float32))
                 columns.append(torch.tensor(elongated, dtype=torch.float32))
+            if self.valence_rules:
+                columns.extend(self._rule_columns(flat, rows, caps, lengths))
             feats = torch.stack(columns, dim=1).split(lengths)
         ngrams: Sequence[Tensor | None] = [None] * len(lengths)
         if self.uses_ngrams:
@@ -204,19 +213,55 @@ class TextFeaturizer:
         encoded = [EncodedText(*parts) for parts in zip(ids, feats, ngrams)]
         return encoded, counts
 
+    def _rule_columns(
+        self,
+        flat: list[str | None],
+        rows: Tensor,
+        caps: list[bool],
+        lengths: list[int],
+    ) -> tuple[Tensor, Tensor]:
+        """The adjusted valence and running score columns, text by text."""
+        valences = self._valence[rows].tolist()
+        adjusted: list[float] = []
+        running: list[float] = []
+        start = 0
+        for n in lengths:
+            end = start + n
+            if flat[start] is None:  # a text without tokens: one neutral row
+                adjusted.append(0.0)
+                running.append(0.0)
+            else:
+                tokens: list[str] = flat[start:end]  # type: ignore[assignment]
+                a, r = valence_rule_features(tokens, valences[start:end], caps[start:end])
+                adjusted.extend(a)
+                running.extend(r)
+            start = end
+        return torch.tensor(adjusted), torch.tensor(running)
+
     def config(self) -> dict[str, Any]:
         """The feature options as plain values (the lexicon itself is stored separately)."""
         return {
             "token_flags": self.token_flags,
+            "valence_rules": self.valence_rules,
             "char_ngram_buckets": self.char_ngram_buckets,
             "char_ngram_orders": list(self.char_ngram_orders),
             "max_char_ngrams": self.max_char_ngrams,
         }
 
 
-def num_token_features(lexicon: bool, token_flags: bool) -> int:
-    """``F`` for the given options: 1 for the lexicon valence, 2 for the flags."""
-    return int(lexicon) + 2 * int(token_flags)
+def num_token_features(lexicon: bool, token_flags: bool, valence_rules: bool = False) -> int:
+    """``F`` for the given options: 1 for the lexicon valence, 2 for the flags, 2 for the
+    valence rules."""
+    return int(lexicon) + 2 * int(token_flags) + NUM_RULE_FEATURES * int(valence_rules)
+
+
+def check_valence_rules(valence_rules: bool, has_lexicon: bool) -> None:
+    """Raise :class:`ConfigError` when the valence rules are asked for without a lexicon."""
+    if valence_rules and not has_lexicon:
+        raise ConfigError(
+            "valence_rules adjusts lexicon valences: set data.init_args.lexicon as well "
+            "(for example lexicon: vader), or drop valence_rules"
+        )
 
 
 def check_feature_options(buckets: int, orders: Sequence[int], max_ngrams: int) -> None:
