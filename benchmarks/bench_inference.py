@@ -5,7 +5,7 @@ Every model at its shipped size (random weights: speed does not depend on them),
 by side: variants interleaved, medians, ratios printed. ``benchmarks/bench_fastpath.py``
 measures the same options end to end (image decoding, tokenization, batching) with accuracy.
 
-    python benchmarks/bench_inference.py [--quick]
+    python benchmarks/bench_inference.py [--quick] [--only onnx|bf16] [--models rnn lstm ...]
 """
 
 from __future__ import annotations
@@ -74,13 +74,15 @@ def models() -> dict[str, tuple[torch.nn.Module, tuple[torch.Tensor, ...]]]:
     return out
 
 
-def bench_onnx(rounds: int, repeats: int) -> None:
+def bench_onnx(rounds: int, repeats: int, only: list[str] | None = None) -> None:
     """Every zoo model's export graph, batch 64: each runtime and quantization vs float32
     eager, through the same engines that read() / predict_text() / lstmzoo predict use."""
     print(
         "inference, batch 64, export graph: each option vs torch float32 eager (ratio > 1: faster)"
     )
     for name, (model, inputs) in models().items():
+        if only and name not in only:
+            continue
         model.eval()
         engines = {
             f"{r}/{q}": engine_for(model, InferenceOptions(r, q))  # type: ignore[arg-type]
@@ -125,11 +127,17 @@ def bench_bf16(rounds: int, repeats: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--only", choices=("onnx", "bf16"), help="run one part (default: both)", default=None
+    )
+    parser.add_argument("--models", nargs="+", help="zoo models of the onnx part (default: all)")
     opts = parser.parse_args()
     rounds, repeats = (2, 2) if opts.quick else (5, 10)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads (torch and onnxruntime)")
-    bench_onnx(rounds, repeats)
-    bench_bf16(rounds, repeats)
+    if opts.only in (None, "onnx"):
+        bench_onnx(rounds, repeats, opts.models)
+    if opts.only in (None, "bf16"):
+        bench_bf16(rounds, repeats)
 
 
 if __name__ == "__main__":
