@@ -34,7 +34,7 @@ from jsonargparse import ArgumentError, ArgumentParser, Namespace, set_loader
 from jsonargparse._loaders_dumpers import get_loader_exceptions, loaders
 from lightning.pytorch.callbacks import Callback, RichModelSummary, RichProgressBar
 from lightning.pytorch.callbacks.progress.rich_progress import RichProgressBarTheme
-from lightning.pytorch.cli import LightningArgumentParser, LightningCLI
+from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveConfigCallback
 from lightning.pytorch.utilities.exceptions import SIGTERMException
 
 import lstmzoo.data  # noqa: F401 - makes the zoo's data modules resolvable by class name
@@ -245,6 +245,39 @@ class FitSummaryPrinter(Callback):
         render_fit_summary(summary, self.command_args, Console(highlight=False, soft_wrap=True))
 
 
+class ZooSaveConfig(SaveConfigCallback):
+    """Lightning's ``config.yaml`` saver, without the values the data module filled in.
+
+    The CLI writes the data module's ``model_kwargs()`` (vocabulary, classes, lexicon, ...)
+    into the model's arguments before the model is built; a run's ``config.yaml`` keeps the
+    model arguments as the user gave them instead, since ``lstmzoo fit -c config.yaml`` derives
+    those values from the data again (a sentiment run's config stays a page long instead of
+    holding its 15,000-word vocabulary). The checkpoint stores them all.
+
+    Args:
+        data_linked: ``{model argument: value before linking}``, set by the CLI.
+    """
+
+    def __init__(self, *args: Any, data_linked: dict[str, Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.data_linked = dict(data_linked or {})
+
+    def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        init_args = (self.config.get("model") or Namespace()).get("init_args")
+        if not self.data_linked or not isinstance(init_args, Namespace):
+            super().setup(trainer, pl_module, stage)
+            return
+        config = self.config
+        saved = config.clone()
+        for key, value in self.data_linked.items():
+            saved.model.init_args[key] = value
+        self.config = saved
+        try:
+            super().setup(trainer, pl_module, stage)
+        finally:
+            self.config = config
+
+
 def _plain_dict(ns: Any) -> dict[str, Any]:
     return ns.as_dict() if isinstance(ns, Namespace) else dict(ns or {})
 
@@ -296,6 +329,7 @@ class LstmzooCLI(LightningCLI):
         # Lightning's default (True) seeds with 0 anyway, and warns "No seed found" on every
         # run without a config: say 0 outright (a config's seed_everything still wins)
         kwargs.setdefault("seed_everything_default", 0)
+        kwargs.setdefault("save_config_callback", ZooSaveConfig)
         kwargs.setdefault("save_config_kwargs", {"overwrite": True})
         kwargs.setdefault("load_from_checkpoint_support", False)
         defaults = dict(kwargs.pop("trainer_defaults", None) or {})
@@ -415,9 +449,13 @@ class LstmzooCLI(LightningCLI):
         if from_ckpt and hasattr(datamodule, "adopt_model_kwargs"):
             datamodule.adopt_model_kwargs(init_args.as_dict())
         elif hasattr(datamodule, "model_kwargs"):
+            before: dict[str, Any] = {}
             for key, value in datamodule.model_kwargs().items():
                 if key in init_args:
+                    before[key] = copy.deepcopy(init_args[key])
                     init_args[key] = value
+            if self.save_config_callback is ZooSaveConfig:
+                self.save_config_kwargs = {**self.save_config_kwargs, "data_linked": before}
         self._linked_datamodule = datamodule
 
     def _parse_ckpt_path(self) -> None:

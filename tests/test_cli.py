@@ -29,6 +29,19 @@ def test_fit_saves_checkpoint_with_linked_sizes(in_tmp):
     assert ckpt["lstmzoo"]["class_path"] == "lstmzoo.models.sequence.SequenceModel"
 
 
+def test_saved_config_keeps_the_users_model_arguments_and_refits(in_tmp):
+    """config.yaml holds the model arguments as given, not what the data module filled in
+    (a sentiment run's vocabulary); fitting from it links them from the data again."""
+    import yaml
+
+    assert _fit("--trainer.default_root_dir", "run", "--trainer.logger", "false") == 0
+    saved = yaml.safe_load((in_tmp / "run" / "config.yaml").read_text("utf-8"))
+    assert saved["model"]["init_args"]["input_size"] == 1  # the default, not the data's 2
+    assert main(["fit", "-c", "run/config.yaml", "--trainer.default_root_dir", "again"]) == 0
+    ckpt = torch.load(next(in_tmp.glob("again/**/last.ckpt")), weights_only=True)
+    assert ckpt["hyper_parameters"]["input_size"] == 2
+
+
 # the second run replaces the first one's files on purpose; Lightning says so
 @pytest.mark.filterwarnings("ignore:Checkpoint directory .* exists and is not empty")
 @pytest.mark.filterwarnings("ignore:Experiment logs directory .* exists and is not empty")
