@@ -133,8 +133,7 @@ class ResumableCheckpoint(ModelCheckpoint):
     """``ModelCheckpoint`` that makes ``--ckpt_path last`` resume any interrupted run.
 
     * ``save_last=True`` by default (a ``ModelCheckpoint`` with a ``monitor`` in the config
-      writes ``best.ckpt`` beside ``last.ckpt``); without a ``monitor``, ``save_top_k`` defaults
-      to 0, so ``last.ckpt`` is the only file (not also an ``epoch=N-step=M.ckpt`` copy of it);
+      writes ``best.ckpt`` beside ``last.ckpt``);
     * no ``-v1`` suffixes: a new run in the same folder overwrites ``last.ckpt``
       (``enable_version_counter=False``), so ``last.ckpt`` is always the latest run's;
     * without an explicit ``dirpath`` checkpoints go to ``<save_dir>/<name>/checkpoints`` (the
@@ -158,8 +157,6 @@ class ResumableCheckpoint(ModelCheckpoint):
         enable_version_counter: bool = False,
         **kwargs: Any,
     ) -> None:
-        if not args and kwargs.get("monitor") is None and save_last:
-            kwargs.setdefault("save_top_k", 0)  # the latest state is last.ckpt already
         super().__init__(
             *args, save_last=save_last, enable_version_counter=enable_version_counter, **kwargs
         )
