@@ -15,6 +15,7 @@ sequences (the export graphs of the zoo have no padding).
 from __future__ import annotations
 
 import copy
+import functools
 import warnings
 from collections.abc import Callable
 
@@ -22,8 +23,6 @@ import torch
 from torch import Tensor, nn
 
 __all__ = ["ElmanLoop", "loop_elman_layers"]
-
-_scan: Callable[[Tensor, Tensor, bool], Tensor] | None = None
 
 
 def _elman_scan(xw: Tensor, whh_t: Tensor, relu: bool) -> Tensor:
@@ -37,15 +36,14 @@ def _elman_scan(xw: Tensor, whh_t: Tensor, relu: bool) -> Tensor:
     return torch.stack(steps, 0)
 
 
+@functools.cache
 def _scripted_scan() -> Callable[[Tensor, Tensor, bool], Tensor]:
-    """:func:`_elman_scan` compiled by TorchScript once, so that tracing keeps its loop (with a
-    dynamic trip count) instead of unrolling it to the example's length."""
-    global _scan
-    if _scan is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # TorchScript's deprecation notice
-            _scan = torch.jit.script(_elman_scan)
-    return _scan
+    """:func:`_elman_scan` compiled by TorchScript (once, on first export), so that tracing
+    keeps its loop (with a dynamic trip count) instead of unrolling it to the example's
+    length."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # TorchScript's deprecation notice
+        return torch.jit.script(_elman_scan)
 
 
 class ElmanLoop(nn.Module):

@@ -72,7 +72,8 @@ DAMPENERS = frozenset(
 )  # fmt: skip
 #: two-token downtoners, as (first, second); the second token carries the damping
 _DAMPENER_PAIRS = {("kind", "of"), ("sort", "of"), ("a", "bit"), ("a", "little")}
-_NEGATION_WORDS = frozenset(
+#: words that negate what follows them (besides any word ending in n't)
+NEGATIONS = frozenset(
     (
         "not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor",
         "cannot", "without", "nope", "nah", "rarely", "seldom",
@@ -82,12 +83,11 @@ _NEGATION_WORDS = frozenset(
         "wouldnt",
     )
 )  # fmt: skip
-NEGATIONS = _NEGATION_WORDS
 
 
 def is_negation(token: str) -> bool:
     """Whether a (lower-cased) token negates what follows it."""
-    return token in _NEGATION_WORDS or token.endswith(("n't", "n\u2019t"))
+    return token in NEGATIONS or token.endswith(("n't", "n\u2019t"))
 
 
 def _mixed_case(tokens: Sequence[str], caps: Sequence[bool]) -> bool:
@@ -145,10 +145,7 @@ def valence_rule_features(
             f"{n}, {len(valences)} and {len(caps)}"
         )
     mixed = _mixed_case(tokens, caps)
-    try:
-        but = tokens.index("but") if isinstance(tokens, list) else list(tokens).index("but")
-    except ValueError:
-        but = -1
+    but = next((i for i, token in enumerate(tokens) if token == "but"), -1)
     adjusted = [0.0] * n
     running = [0.0] * n
     total = 0.0
