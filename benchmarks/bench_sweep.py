@@ -5,11 +5,18 @@ trial) runs as a whole with ``--workers 1`` and with ``--workers 2``, alternatin
 so that both see the same machine load, each time into a fresh folder and a fresh SQLite study.
 It prints the median wall time of each, their ratio (target on 2 cores: <= 0.6), and the sweep's
 own overhead per trial: the runner's wall time of a trial minus the time the trial process spent
-in fit + test (what is left: process start, imports, config parsing, storage), as a share of a
-60-second trial (target <= 5%)::
+in fit + test (what is left: starting the process, imports, storage), as a share of a
+60-second trial (target <= 5%). The runner's one-time start (its imports, the fork server's
+imports, opening the study, the report and figures at the end) is printed apart, and also
+spread over the 12 trials.
+
+With ``--compare-launchers`` each repeat also runs the ``--workers 2`` sweep with
+``--launcher process`` (a fresh interpreter per trial), so the overhead of both launchers is
+measured side by side::
 
     python benchmarks/bench_sweep.py                 # 12 trials of 300 steps, 3 repeats each
     python benchmarks/bench_sweep.py --quick         # 12 trials of 2 steps, 1 repeat: a check
+    python benchmarks/bench_sweep.py --repeats 2 --compare-launchers
 """
 
 from __future__ import annotations
@@ -49,10 +56,12 @@ def sweep_file(folder: Path, steps: int, seq_len: int) -> Path:
     return path
 
 
-def run_sweep(path: Path, root: Path, workers: int) -> float:
+def run_sweep(path: Path, root: Path, workers: int, launcher: str | None = None) -> float:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     cmd = [sys.executable, "-m", "lstmzoo", "sweep", "run", str(path), "--root", str(root)]
     cmd += ["--workers", str(workers), "--no-live"]
+    if launcher:
+        cmd += ["--launcher", launcher]
     started = time.perf_counter()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
@@ -61,7 +70,17 @@ def run_sweep(path: Path, root: Path, workers: int) -> float:
     return seconds
 
 
+def fit_seconds(root: Path) -> list[float]:
+    """Each completed trial's own fit + test time."""
+    return _attrs(root, lambda a: float(a["sweep:seconds"]))
+
+
 def overheads(root: Path) -> list[float]:
+    """Each completed trial's runner wall time minus its fit + test time."""
+    return _attrs(root, lambda a: float(a["sweep:wall_seconds"]) - float(a["sweep:seconds"]))
+
+
+def _attrs(root: Path, value) -> list[float]:
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -71,7 +90,7 @@ def overheads(root: Path) -> list[float]:
     for trial in study.get_trials(deepcopy=False):
         attrs = trial.user_attrs
         if trial.state.name == "COMPLETE" and "sweep:seconds" in attrs:
-            out.append(float(attrs["sweep:wall_seconds"]) - float(attrs["sweep:seconds"]))
+            out.append(value(attrs))
     return out
 
 
@@ -81,29 +100,55 @@ def main() -> None:
     parser.add_argument("--seq-len", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="2 steps, T = 10, 1 repeat")
+    parser.add_argument(
+        "--compare-launchers",
+        action="store_true",
+        help="also run --workers 2 with --launcher process each repeat",
+    )
     opts = parser.parse_args()
     if opts.quick:
         opts.steps, opts.seq_len, opts.repeats = 2, 10, 1
-    times: dict[int, list[float]] = {1: [], 2: []}
-    overhead: list[float] = []
+    runs = [(1, None), (2, None)] + ([(2, "process")] if opts.compare_launchers else [])
+    times: dict[tuple, list[float]] = {run: [] for run in runs}
+    overhead: dict[tuple, list[float]] = {run: [] for run in runs}
+    startup: list[float] = []  # --workers 1: wall time outside every trial, per sweep
     with tempfile.TemporaryDirectory(prefix="bench_sweep_") as tmp:
         path = sweep_file(Path(tmp), opts.steps, opts.seq_len)
         for repeat in range(opts.repeats):
-            for workers in (1, 2):
-                root = Path(tmp) / f"r{repeat}_w{workers}"
-                times[workers].append(run_sweep(path, root, workers))
-                overhead += overheads(root)
-                print(f"repeat {repeat}: --workers {workers}: {times[workers][-1]:.1f} s")
-    one, two = statistics.median(times[1]), statistics.median(times[2])
-    per_trial = statistics.median(overhead)
+            for workers, launcher in runs:
+                root = Path(tmp) / f"r{repeat}_w{workers}_{launcher or 'default'}"
+                wall = run_sweep(path, root, workers, launcher)
+                times[(workers, launcher)].append(wall)
+                overhead[(workers, launcher)] += overheads(root)
+                if workers == 1:
+                    trials = [w + o for w, o in zip(fit_seconds(root), overheads(root))]
+                    startup.append(wall - sum(trials))
+                name = f"--workers {workers}" + (f" --launcher {launcher}" if launcher else "")
+                print(f"repeat {repeat}: {name}: {wall:.1f} s")
+    one, two = statistics.median(times[(1, None)]), statistics.median(times[(2, None)])
+    default = overhead[(1, None)] + overhead[(2, None)]
+    per_trial = statistics.median(default)
+    start = statistics.median(startup)
     print(f"\n12-trial grid, {opts.steps} steps per trial, {os.cpu_count()} cores")
     print(f"  --workers 1: median {one:.1f} s")
     print(f"  --workers 2: median {two:.1f} s")
     print(f"  ratio workers 2 / workers 1: {two / one:.2f}  (target <= 0.6)")
     print(
-        f"  overhead per trial (median of {len(overhead)}): {per_trial:.2f} s = "
+        f"  overhead per trial (median of {len(default)}): {per_trial:.2f} s = "
         f"{100 * per_trial / 60:.1f}% of a 60-second trial  (target <= 5%)"
     )
+    print(
+        f"  one-time cost of a sweep (start, end report, figures; --workers 1, median): "
+        f"{start:.1f} s; spread over 12 trials, with the per-trial overhead: {per_trial + start / 12:.2f} s = "
+        f"{100 * (per_trial + start / 12) / 60:.1f}% of a 60-second trial"
+    )
+    if opts.compare_launchers:
+        fork = statistics.median(overhead[(2, None)])
+        fresh = statistics.median(overhead[(2, "process")])
+        print(
+            f"  --workers 2 overhead per trial, default launcher {fork:.2f} s vs "
+            f"--launcher process {fresh:.2f} s (ratio {fork / fresh:.2f})"
+        )
 
 
 if __name__ == "__main__":

@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
         default=10,
         help="seconds between a running trial's heartbeats; one silent for 3 is run again",
     )
+    run.add_argument(
+        "--launcher",
+        choices=("fork", "process"),
+        help="how trial processes start: forked from a warm server that has imported torch "
+        "and Lightning once (default where the platform can fork), or a fresh interpreter each",
+    )
     run.add_argument("--no-live", action="store_true", help="plain lines instead of a live view")
     run.add_argument(
         "--check", action="store_true", help="check the sweep file against the config and stop"
@@ -78,6 +84,7 @@ def sweep_command(argv: Sequence[str]) -> int:
             workers=opts.workers,
             heartbeat=opts.heartbeat,
             live=not opts.no_live,
+            launcher=opts.launcher,
         )
         runner.open_study()  # an unreachable storage fails here, before any trial
         if opts.check:

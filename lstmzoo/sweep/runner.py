@@ -1,5 +1,8 @@
 """Run a sweep: an Optuna study whose trials are ``lstmzoo fit`` processes.
 
+Trial processes are forked from a warm fork server where the platform allows it (see
+:mod:`lstmzoo.sweep.launch`), so a trial does not pay for importing torch and Lightning.
+
 Everything that decides what runs next is read from the study's storage, so a rerun of the same
 command, or the same command on another machine with the same ``--storage``, continues the study:
 
@@ -23,8 +26,6 @@ import logging
 import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import warnings
@@ -35,6 +36,7 @@ from typing import Any
 import yaml
 
 from lstmzoo.errors import ConfigError
+from lstmzoo.sweep.launch import Launcher, TrialProcess, exit_signal, make_launcher
 from lstmzoo.sweep.spec import Categorical, SweepSpec, compose_config
 
 __all__ = ["SweepRunner", "make_storage", "open_storage", "point_key"]
@@ -215,6 +217,8 @@ class SweepRunner:
             heartbeats is failed and run again.
         poll: seconds between looks at the storage while waiting for others' trials.
         live: draw the rich live view (on a terminal).
+        launcher: how trial processes start: ``fork`` (from a warm fork server; the default
+            where the platform has one) or ``process`` (a fresh interpreter per trial).
     """
 
     def __init__(
@@ -229,6 +233,7 @@ class SweepRunner:
         poll: float = 2.0,
         live: bool = True,
         console: Any = None,
+        launcher: str | None = None,
     ) -> None:
         if workers < 1:
             raise ConfigError(f"--workers must be >= 1, got {workers}")
@@ -246,7 +251,8 @@ class SweepRunner:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._signal: int | None = None
-        self._procs: dict[int, subprocess.Popen] = {}
+        self.launcher: Launcher = make_launcher(launcher)
+        self._procs: dict[int, TrialProcess] = {}
         self._fatal: ConfigError | None = None
         self._crash: BaseException | None = None
         self._finished: list[_Outcome] = []
@@ -437,24 +443,20 @@ class SweepRunner:
 
     # --- running -----------------------------------------------------------------------------
 
-    def _command(self, job: _Job) -> list[str]:
+    def _trial_args(self, job: _Job) -> list[str]:
+        """The arguments of ``python -m lstmzoo.sweep.trial`` for this job."""
         spec = self.spec
-        cmd = [
-            sys.executable,
-            "-m",
-            "lstmzoo.sweep.trial",
+        args = [
             str(job.folder / "config.yaml"),
             "--result",
             str(job.folder / "result.json"),
             "--metric",
             spec.metric,
-            "--parent",
-            str(os.getpid()),
         ]
         if spec.test:
-            cmd.append("--test")
+            args.append("--test")
         if spec.pruner == "median":
-            cmd += [  # the storage URL (it may hold a password) goes in the environment
+            args += [  # the storage URL (it may hold a password) goes in the environment
                 "--study",
                 self.name,
                 "--trial-id",
@@ -462,7 +464,7 @@ class SweepRunner:
                 "--pruner-args",
                 json.dumps(spec.pruner_args),
             ]
-        return cmd
+        return args
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -495,19 +497,14 @@ class SweepRunner:
         beat = threading.Thread(target=self._beat, args=(trial._trial_id, stop_beat), daemon=True)
         beat.start()
         try:
-            with open(job.folder / "trial.log", "w", encoding="utf-8") as log_file:
-                proc = subprocess.Popen(
-                    self._command(job),
-                    stdout=log_file,
-                    stderr=subprocess.STDOUT,
-                    env=self._env(),
-                    start_new_session=True,  # Ctrl+C reaches the runner, which stops the trial
-                )
-                with self._lock:
-                    self._procs[trial.number] = proc
-                if self._stop.is_set():
-                    _terminate(proc)
-                rc = proc.wait()
+            proc = self.launcher.start(self._trial_args(job), self._env(), job.folder / "trial.log")
+            with self._lock:
+                self._procs[trial.number] = proc
+            if self._stop.is_set():
+                _terminate(proc)
+            with contextlib.suppress(Exception):  # only informative: which process runs it
+                trial.set_user_attr(ATTR + "pid", proc.pid)
+            rc = proc.wait()
         finally:
             with self._lock:
                 self._procs.pop(trial.number, None)
@@ -515,8 +512,8 @@ class SweepRunner:
             beat.join()
         result = _read_result(result_path)
         if result is None:
-            if rc < 0:
-                name = signal.Signals(-rc).name
+            name = exit_signal(rc)
+            if name is not None:
                 interrupted = self._stop.is_set()
                 return self._finish(
                     job,
@@ -634,6 +631,7 @@ class SweepRunner:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 previous[sig] = signal.signal(sig, self._on_signal)
         started = time.monotonic()
+        self.launcher.warm_up()
         workers = [
             threading.Thread(target=self._worker, name=f"sweep-worker-{i}", daemon=True)
             for i in range(self.workers)
@@ -695,7 +693,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _terminate(proc: subprocess.Popen, hard: bool = False) -> None:
+def _terminate(proc: TrialProcess, hard: bool = False) -> None:
     if proc.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):

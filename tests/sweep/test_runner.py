@@ -110,6 +110,20 @@ def test_grid_with_two_workers_records_a_failed_trial_and_goes_on(
     assert (root / "sweep" / "learning_curves.png").is_file()
 
 
+def test_a_forked_trial_gives_what_a_fresh_interpreter_gives(tmp_path: Path) -> None:
+    path = write_sweep(tmp_path, space={"model.init_args.cell": ["lstm"]})
+    values = {}
+    for launcher in ("fork", "process"):
+        root = tmp_path / launcher
+        args = ["sweep", "run", str(path), "--root", str(root), "--no-live"]
+        assert main([*args, "--launcher", launcher]) == 0
+        (trial,) = _trials(root)
+        assert trial.state.name == "COMPLETE", trial.user_attrs.get("sweep:error")
+        assert trial.user_attrs["sweep:pid"] != os.getpid()
+        values[launcher] = trial.value
+    assert values["fork"] == values["process"]  # same seed, same numbers
+
+
 @pytest.mark.slow
 def test_a_metric_never_logged_names_the_logged_ones(
     tmp_path: Path, capsys: pytest.CaptureFixture
@@ -147,16 +161,23 @@ def test_best_yaml_and_a_trial_config_reproduce_the_trial(tmp_path: Path) -> Non
     assert (best_dir / "checkpoints" / "best.ckpt").is_file()
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.append(int(stat.parent.name))
-    return out
+def _trial_pids(root: Path) -> list[int]:
+    """The live processes of the study's running trials (the runner records each one's pid)."""
+    try:  # the runner may still be creating the study
+        trials = _trials(root)
+    except (KeyError, ConfigError):
+        return []
+    pids = [t.user_attrs.get("sweep:pid") for t in trials if t.state.name == "RUNNING"]
+    return [pid for pid in pids if pid and _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie, waiting for a reaper that a container may not have, is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def _wait(predicate, proc: subprocess.Popen, timeout: float = 240.0) -> None:
@@ -184,17 +205,21 @@ def test_resume_after_kill_9_of_the_runner_and_of_a_trial(tmp_path: Path) -> Non
 
     # 1. kill -9 the runner once a trial has completed and others are running
     proc = _sweep_process(path, root, "--workers", "2")
-    _wait(lambda: complete() >= 1 and len(_children(proc.pid)) >= 1, proc)
+    _wait(lambda: complete() >= 1 and len(_trial_pids(root)) >= 1, proc)
+    orphans = _trial_pids(root)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    time.sleep(1.0)
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in orphans) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in orphans)  # they died with it
     trials = _trials(root)
     assert any(t.state.name == "RUNNING" for t in trials)  # left behind by the dead runner
 
     # 2. run again; kill -9 one trial process of the new runner
     proc = _sweep_process(path, root, "--workers", "2")
-    _wait(lambda: len(_children(proc.pid)) >= 1, proc)
-    victim = _children(proc.pid)[0]
+    _wait(lambda: len(_trial_pids(root)) >= 1, proc)
+    victim = _trial_pids(root)[0]
     os.kill(victim, signal.SIGKILL)
     output = _finish(proc, timeout=600)
     assert proc.returncode == 0, output[-3000:]
@@ -212,7 +237,7 @@ def test_sigterm_stops_and_a_rerun_continues(tmp_path: Path) -> None:
     path = write_sweep(tmp_path, space={"model.init_args.cell": ["rnn", "lstm"]})
     root = tmp_path / "runs"
     proc = _sweep_process(path, root)
-    _wait(lambda: len(_children(proc.pid)) >= 1, proc)
+    _wait(lambda: len(_trial_pids(root)) >= 1, proc)
     time.sleep(2.0)
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=120)
