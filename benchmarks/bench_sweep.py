@@ -129,6 +129,7 @@ def main() -> None:
     default = overhead[(1, None)] + overhead[(2, None)]
     per_trial = statistics.median(default)
     start = statistics.median(startup)
+    spread = per_trial + start / 12
     print(f"\n12-trial grid, {opts.steps} steps per trial, {os.cpu_count()} cores")
     print(f"  --workers 1: median {one:.1f} s")
     print(f"  --workers 2: median {two:.1f} s")
@@ -139,8 +140,8 @@ def main() -> None:
     )
     print(
         f"  one-time cost of a sweep (start, end report, figures; --workers 1, median): "
-        f"{start:.1f} s; spread over 12 trials, with the per-trial overhead: {per_trial + start / 12:.2f} s = "
-        f"{100 * (per_trial + start / 12) / 60:.1f}% of a 60-second trial"
+        f"{start:.1f} s; spread over 12 trials, with the per-trial overhead: "
+        f"{spread:.2f} s = {100 * spread / 60:.1f}% of a 60-second trial"
     )
     if opts.compare_launchers:
         fork = statistics.median(overhead[(2, None)])
