@@ -19,7 +19,7 @@ from lstmzoo.cli import main
 from lstmzoo.errors import ConfigError
 from lstmzoo.sweep.runner import open_storage
 
-from .conftest import REPO, write_sweep
+from .conftest import REPO, TINY_OVERRIDES, write_sweep
 
 
 def _trials(root: Path, name: str = "sweep", storage: str | None = None) -> list:
@@ -234,7 +234,11 @@ def test_resume_after_kill_9_of_the_runner_and_of_a_trial(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_sigterm_stops_and_a_rerun_continues(tmp_path: Path) -> None:
-    path = write_sweep(tmp_path, space={"model.init_args.cell": ["rnn", "lstm"]})
+    # trials long enough (a few seconds) for the signal to find one running
+    overrides = {**TINY_OVERRIDES, "trainer.max_steps": 2000, "data.init_args.num_train": 16000}
+    path = write_sweep(
+        tmp_path, space={"model.init_args.cell": ["rnn", "lstm"]}, overrides=overrides
+    )
     root = tmp_path / "runs"
     proc = _sweep_process(path, root)
     _wait(lambda: len(_trial_pids(root)) >= 1, proc)
