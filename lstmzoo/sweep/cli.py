@@ -69,9 +69,13 @@ def sweep_command(argv: Sequence[str]) -> int:
     except ImportError:
         raise ConfigError("`lstmzoo sweep` needs Optuna: pip install 'lstmzoo[sweep]'") from None
     if opts.action == "run":
+        from lstmzoo.sweep.launch import make_launcher
         from lstmzoo.sweep.runner import SweepRunner
         from lstmzoo.sweep.spec import load_spec, validate_against_config
 
+        launcher = make_launcher(opts.launcher)
+        if not opts.check:
+            launcher.warm_up()  # the fork server imports torch while this process checks the file
         spec = load_spec(opts.sweep)
         if opts.workers < 1:
             raise ConfigError(f"--workers must be >= 1, got {opts.workers}")
@@ -84,7 +88,7 @@ def sweep_command(argv: Sequence[str]) -> int:
             workers=opts.workers,
             heartbeat=opts.heartbeat,
             live=not opts.no_live,
-            launcher=opts.launcher,
+            launcher=launcher,
         )
         runner.open_study()  # an unreachable storage fails here, before any trial
         if opts.check:

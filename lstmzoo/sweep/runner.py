@@ -218,7 +218,8 @@ class SweepRunner:
         poll: seconds between looks at the storage while waiting for others' trials.
         live: draw the rich live view (on a terminal).
         launcher: how trial processes start: ``fork`` (from a warm fork server; the default
-            where the platform has one) or ``process`` (a fresh interpreter per trial).
+            where the platform has one), ``process`` (a fresh interpreter per trial), or a
+            :class:`~lstmzoo.sweep.launch.Launcher`.
     """
 
     def __init__(
@@ -233,7 +234,7 @@ class SweepRunner:
         poll: float = 2.0,
         live: bool = True,
         console: Any = None,
-        launcher: str | None = None,
+        launcher: str | Launcher | None = None,
     ) -> None:
         if workers < 1:
             raise ConfigError(f"--workers must be >= 1, got {workers}")
@@ -251,7 +252,11 @@ class SweepRunner:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._signal: int | None = None
-        self.launcher: Launcher = make_launcher(launcher)
+        self.launcher: Launcher = (
+            launcher
+            if launcher is not None and not isinstance(launcher, str)
+            else make_launcher(launcher)
+        )
         self._procs: dict[int, TrialProcess] = {}
         self._fatal: ConfigError | None = None
         self._crash: BaseException | None = None
