@@ -111,6 +111,7 @@ def main() -> None:
     runs = [(1, None), (2, None)] + ([(2, "process")] if opts.compare_launchers else [])
     times: dict[tuple, list[float]] = {run: [] for run in runs}
     overhead: dict[tuple, list[float]] = {run: [] for run in runs}
+    fits: dict[tuple, list[float]] = {run: [] for run in runs}
     startup: list[float] = []  # --workers 1: wall time outside every trial, per sweep
     with tempfile.TemporaryDirectory(prefix="bench_sweep_") as tmp:
         path = sweep_file(Path(tmp), opts.steps, opts.seq_len)
@@ -120,6 +121,7 @@ def main() -> None:
                 wall = run_sweep(path, root, workers, launcher)
                 times[(workers, launcher)].append(wall)
                 overhead[(workers, launcher)] += overheads(root)
+                fits[(workers, launcher)] += fit_seconds(root)
                 if workers == 1:
                     trials = [w + o for w, o in zip(fit_seconds(root), overheads(root))]
                     startup.append(wall - sum(trials))
@@ -134,6 +136,13 @@ def main() -> None:
     print(f"  --workers 1: median {one:.1f} s")
     print(f"  --workers 2: median {two:.1f} s")
     print(f"  ratio workers 2 / workers 1: {two / one:.2f}  (target <= 0.6)")
+    fit1, fit2 = statistics.median(fits[(1, None)]), statistics.median(fits[(2, None)])
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(
+        f"  a trial's fit + test, median: {fit1:.2f} s alone with {cores} threads, {fit2:.2f} s "
+        f"two at once with {max(1, (cores or 2) // 2)} each: no sweep overhead at all would give "
+        f"a ratio of {fit2 / 2 / fit1:.2f}"
+    )
     print(
         f"  overhead per trial (median of {len(default)}): {per_trial:.2f} s = "
         f"{100 * per_trial / 60:.1f}% of a 60-second trial  (target <= 5%)"
