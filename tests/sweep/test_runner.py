@@ -121,7 +121,8 @@ def test_a_forked_trial_gives_what_a_fresh_interpreter_gives(tmp_path: Path) -> 
         assert trial.state.name == "COMPLETE", trial.user_attrs.get("sweep:error")
         assert trial.user_attrs["sweep:pid"] != os.getpid()
         values[launcher] = trial.value
-    assert values["fork"] == values["process"]  # same seed, same numbers
+    # same seed, same numbers (up to float reduction order, should a BLAS vary it)
+    assert values["fork"] == pytest.approx(values["process"], rel=1e-5)
 
 
 @pytest.mark.slow
