@@ -70,28 +70,20 @@ def run_sweep(path: Path, root: Path, workers: int, launcher: str | None = None)
     return seconds
 
 
-def fit_seconds(root: Path) -> list[float]:
-    """Each completed trial's own fit + test time."""
-    return _attrs(root, lambda a: float(a["sweep:seconds"]))
-
-
-def overheads(root: Path) -> list[float]:
-    """Each completed trial's runner wall time minus its fit + test time."""
-    return _attrs(root, lambda a: float(a["sweep:wall_seconds"]) - float(a["sweep:seconds"]))
-
-
-def _attrs(root: Path, value) -> list[float]:
+def trial_seconds(root: Path) -> tuple[list[float], list[float]]:
+    """Each completed trial's runner wall time and its own fit + test time."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     url = f"sqlite:///{root / 'bench_sweep' / 'study.db'}"
     study = optuna.load_study(study_name="bench_sweep", storage=url)
-    out = []
+    walls, fits = [], []
     for trial in study.get_trials(deepcopy=False):
         attrs = trial.user_attrs
         if trial.state.name == "COMPLETE" and "sweep:seconds" in attrs:
-            out.append(value(attrs))
-    return out
+            walls.append(float(attrs["sweep:wall_seconds"]))
+            fits.append(float(attrs["sweep:seconds"]))
+    return walls, fits
 
 
 def main() -> None:
@@ -120,11 +112,11 @@ def main() -> None:
                 root = Path(tmp) / f"r{repeat}_w{workers}_{launcher or 'default'}"
                 wall = run_sweep(path, root, workers, launcher)
                 times[(workers, launcher)].append(wall)
-                overhead[(workers, launcher)] += overheads(root)
-                fits[(workers, launcher)] += fit_seconds(root)
+                walls, fit = trial_seconds(root)
+                overhead[(workers, launcher)] += [w - f for w, f in zip(walls, fit)]
+                fits[(workers, launcher)] += fit
                 if workers == 1:
-                    trials = [w + o for w, o in zip(fit_seconds(root), overheads(root))]
-                    startup.append(wall - sum(trials))
+                    startup.append(wall - sum(walls))
                 name = f"--workers {workers}" + (f" --launcher {launcher}" if launcher else "")
                 print(f"repeat {repeat}: {name}: {wall:.1f} s")
     one, two = statistics.median(times[(1, None)]), statistics.median(times[(2, None)])

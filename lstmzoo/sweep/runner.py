@@ -253,9 +253,7 @@ class SweepRunner:
         self._stop = threading.Event()
         self._signal: int | None = None
         self.launcher: Launcher = (
-            launcher
-            if launcher is not None and not isinstance(launcher, str)
-            else make_launcher(launcher)
+            make_launcher(launcher) if launcher is None or isinstance(launcher, str) else launcher
         )
         self._procs: dict[int, TrialProcess] = {}
         self._fatal: ConfigError | None = None
