@@ -85,12 +85,20 @@ def make_storage(
         try:
             return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, **kwargs)
         except Exception as err:  # sqlalchemy's errors, a missing driver, a bad URL
-            # two runners creating the tables of a new storage at once: the later one retries
-            if type(err).__name__ == "IntegrityError" and attempt < 4:
+            # two processes creating the tables of a new storage at once: the later one retries
+            if _creation_race(err) and attempt < 4:
                 time.sleep(0.5 * (attempt + 1))
                 continue
             raise _storage_error(url, err) from None
     raise AssertionError("unreachable")
+
+
+def _creation_race(err: Exception) -> bool:
+    """True for the errors of a process that lost the race to create a new storage's tables:
+    a duplicate row in ``version_info`` (IntegrityError) or a ``CREATE TABLE`` of a table that
+    another process created since this one looked (SQLite's OperationalError, PostgreSQL's
+    DuplicateTable, both saying "already exists")."""
+    return type(err).__name__ == "IntegrityError" or "already exists" in str(err)
 
 
 def _storage_error(url: str, err: Exception) -> ConfigError:

@@ -62,6 +62,31 @@ def _completed_keys(trials: list) -> Counter:
     )
 
 
+def _open_at_once(url: str, barrier) -> str:
+    barrier.wait()
+    try:
+        open_storage(url)
+    except ConfigError as err:
+        return str(err)
+    return "ok"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+def test_processes_that_create_a_new_storage_at_once_all_open_it(tmp_path: Path) -> None:
+    """Several runners (or a runner and a reader) starting on a storage that does not exist yet
+    race to create its tables; the losers retry instead of failing with "already exists"."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    for k in range(3):
+        url = f"sqlite:///{tmp_path / f'study{k}.db'}"
+        with ctx.Manager() as manager:
+            barrier = manager.Barrier(4)
+            with ctx.Pool(4) as pool:
+                results = pool.starmap(_open_at_once, [(url, barrier)] * 4)
+        assert results == ["ok"] * 4
+
+
 def test_grid_with_two_workers_records_a_failed_trial_and_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
