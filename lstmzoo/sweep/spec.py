@@ -28,6 +28,7 @@ import hashlib
 import inspect
 import json
 import math
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
@@ -419,8 +420,26 @@ def _flag(key: str, value: Any) -> str:
     return f"--{key}={text}"
 
 
+_PARSER: Any = None  # the ``lstmzoo fit`` parser, built once per process (about 0.2 s each)
+_PARSER_LOCK = threading.Lock()  # the runner composes trial configs from several threads
+
+
 def _parse(args: list[str]) -> tuple[Any, Any]:
-    """Parse ``args`` with the real ``lstmzoo fit`` parser; returns (parser, config)."""
+    """Parse ``args`` with the real ``lstmzoo fit`` parser; returns (parser, config).
+
+    The parser is built by the first call and reused: a jsonargparse parser parses any number
+    of argument lists, and each parse starts from the defaults again.
+    """
+    global _PARSER
+    with _PARSER_LOCK:
+        if _PARSER is not None:
+            return _PARSER, _PARSER.parse_args(args)
+        parser, config = _build_and_parse(args)
+        _PARSER = parser
+        return parser, config
+
+
+def _build_and_parse(args: list[str]) -> tuple[Any, Any]:
     from lstmzoo.cli import LstmzooCLI
 
     class _ParseOnly(LstmzooCLI):

@@ -80,6 +80,30 @@ def test_compose_config_sets_values_seed_logger_and_best_checkpoint(tmp_path: Pa
     assert spec.test_metric == "test/mse"
 
 
+def test_the_reused_parser_composes_what_a_new_one_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser is built once per process; a parse must not carry values into the next one."""
+    from lstmzoo.sweep import spec as spec_module
+
+    spec = load_spec(
+        write_sweep(tmp_path, space={"model.init_args.cell": ["rnn", "lstm"]}, seeds=2)
+    )
+    reused = [
+        compose_config(spec, point, seed, tmp_path / "t")
+        for point in spec.grid_points()
+        for seed in spec.seeds
+    ]
+    fresh = []
+    for point in spec.grid_points():
+        for seed in spec.seeds:
+            monkeypatch.setattr(spec_module, "_PARSER", None)
+            fresh.append(compose_config(spec, point, seed, tmp_path / "t"))
+    assert reused == fresh
+    assert [c["model"]["init_args"]["cell"] for c in reused] == ["rnn", "rnn", "lstm", "lstm"]
+    assert len({c["seed_everything"] for c in reused}) == 2
+
+
 BAD = [
     (
         {"space": {"model.init_args.hiden_size": [8]}},
