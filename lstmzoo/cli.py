@@ -810,8 +810,20 @@ def _clean_parser_message(message: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``lstmzoo`` console script and ``python -m lstmzoo``."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    """Entry point of the ``lstmzoo`` console script and ``python -m lstmzoo``.
+
+    Returns the exit code. Called without ``argv`` (as the program) it also prepares the
+    process for a quick exit (:func:`~lstmzoo.utils.freeze_for_exit`).
+    """
+    code = _main(list(sys.argv[1:] if argv is None else argv))
+    if argv is None:
+        from lstmzoo.utils import freeze_for_exit
+
+        freeze_for_exit()
+    return code
+
+
+def _main(args: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     # Lightning's batch-size probe calls a torch pytree API that torch 2.13 deprecates: noise on
     # every fit that the user can do nothing about

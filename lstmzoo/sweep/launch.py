@@ -28,8 +28,16 @@ __all__ = ["Launcher", "TrialProcess", "default_launcher", "make_launcher"]
 
 LauncherName = Literal["fork", "process"]
 
-#: What the fork server imports once, so that trials forked from it start warm.
-PRELOAD = ("torch", "lightning.pytorch", "optuna", "lstmzoo.cli", "lstmzoo.sweep.trial")
+#: What the fork server imports once, so that trials forked from it start warm (the last one
+#: freezes what the others created out of the garbage collector's scans).
+PRELOAD = (
+    "torch",
+    "lightning.pytorch",
+    "optuna",
+    "lstmzoo.cli",
+    "lstmzoo.sweep.trial",
+    "lstmzoo.sweep._forkserver_ready",
+)
 
 
 class TrialProcess(Protocol):

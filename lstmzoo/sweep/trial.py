@@ -220,5 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__":  # a fresh interpreter per trial (``--launcher process``)
+    from lstmzoo.utils import freeze_for_exit
+
+    code = main()
+    freeze_for_exit()
+    raise SystemExit(code)
