@@ -1,5 +1,5 @@
 """``python -m lstmzoo`` runs the ``lstmzoo`` command."""
 
-from lstmzoo.cli import main
+from lstmzoo.entry import main
 
 raise SystemExit(main())

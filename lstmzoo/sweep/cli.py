@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lstmzoo.errors import ConfigError
 
-__all__ = ["sweep_command"]
+__all__ = ["start_fork_server_early", "sweep_command"]
 
 _USAGE = """\
 lstmzoo sweep run SWEEP.yaml [--workers N] [--storage URL] [--name NAME]
@@ -59,6 +59,29 @@ def _parser() -> argparse.ArgumentParser:
         show.add_argument("--format", default="rich", choices=("rich", "markdown", "csv", "json"))
         show.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     return parser
+
+
+def start_fork_server_early(argv: Sequence[str]) -> None:
+    """For ``lstmzoo sweep run ...`` (``argv`` after ``sweep``): start the trials' fork server now.
+
+    The ``lstmzoo`` program calls this before it imports torch and Lightning itself, so the
+    server's imports run on one core while the command's run on another, rather than after
+    them. A command line that will not run trials (``show``, ``--check``, ``--help``,
+    ``--launcher process``) starts nothing; its errors are left to the parser.
+    """
+    args = list(argv)
+    if args[:1] != ["run"] or {"--check", "-h", "--help"} & set(args):
+        return
+    launcher = None
+    for i, arg in enumerate(args):
+        if arg == "--launcher" and i + 1 < len(args):
+            launcher = args[i + 1]
+        elif arg.startswith("--launcher="):
+            launcher = arg.partition("=")[2]
+    from lstmzoo.sweep.launch import default_launcher, make_launcher
+
+    if (launcher or default_launcher()) == "fork":
+        make_launcher("fork").warm_up()
 
 
 def sweep_command(argv: Sequence[str]) -> int:
