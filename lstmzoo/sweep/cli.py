@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from lstmzoo.errors import ConfigError
 
@@ -15,8 +16,22 @@ lstmzoo sweep run SWEEP.yaml [--workers N] [--storage URL] [--name NAME]
 lstmzoo sweep show NAME [--format rich|markdown|csv|json] [--storage URL]"""
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Unparsable(Exception):
+    pass
+
+
+class _SilentParser(argparse.ArgumentParser):
+    """Raises instead of printing a usage error and exiting: for a look at the command line
+    before the real parse, which reports its errors."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _Unparsable(message)
+
+
+def _parser(
+    cls: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
+    parser = cls(
         prog="lstmzoo sweep",
         description="Grids, seeds and searches over any config key, on Optuna.",
         epilog=_USAGE,
@@ -70,17 +85,17 @@ def start_fork_server_early(argv: Sequence[str]) -> None:
     ``--launcher process``) starts nothing; its errors are left to the parser.
     """
     args = list(argv)
-    if args[:1] != ["run"] or {"--check", "-h", "--help"} & set(args):
+    if {"-h", "--help"} & set(args):  # the real parse prints the help
         return
-    launcher = None
-    for i, arg in enumerate(args):
-        if arg == "--launcher" and i + 1 < len(args):
-            launcher = args[i + 1]
-        elif arg.startswith("--launcher="):
-            launcher = arg.partition("=")[2]
+    try:
+        opts = _parser(_SilentParser).parse_args(args)
+    except _Unparsable:
+        return
+    if opts.action != "run" or opts.check:
+        return
     from lstmzoo.sweep.launch import default_launcher, make_launcher
 
-    if (launcher or default_launcher()) == "fork":
+    if (opts.launcher or default_launcher()) == "fork":
         make_launcher("fork").warm_up()
 
 
