@@ -86,12 +86,6 @@ def trial_seconds(root: Path) -> tuple[list[float], list[float]]:
     return walls, fits
 
 
-def _sums(values: list[float], repeats: int) -> list[float]:
-    """``values`` holds ``repeats`` sweeps' trials in order: one sum per sweep."""
-    size = len(values) // max(1, repeats)
-    return [sum(values[i * size : (i + 1) * size]) for i in range(repeats)] if size else [0.0]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=300, help="optimiser steps per trial")
@@ -109,7 +103,7 @@ def main() -> None:
     runs = [(1, None), (2, None)] + ([(2, "process")] if opts.compare_launchers else [])
     times: dict[tuple, list[float]] = {run: [] for run in runs}
     overhead: dict[tuple, list[float]] = {run: [] for run in runs}
-    fits: dict[tuple, list[float]] = {run: [] for run in runs}
+    own: dict[tuple, list[float]] = {run: [] for run in runs}  # per sweep: trials' time summed
     startup: list[float] = []  # --workers 1: wall time outside every trial, per sweep
     with tempfile.TemporaryDirectory(prefix="bench_sweep_") as tmp:
         path = sweep_file(Path(tmp), opts.steps, opts.seq_len)
@@ -120,7 +114,7 @@ def main() -> None:
                 times[(workers, launcher)].append(wall)
                 walls, fit = trial_seconds(root)
                 overhead[(workers, launcher)] += [w - f for w, f in zip(walls, fit)]
-                fits[(workers, launcher)] += fit
+                own[(workers, launcher)].append(sum(fit))
                 if workers == 1:
                     startup.append(wall - sum(walls))
                 name = f"--workers {workers}" + (f" --launcher {launcher}" if launcher else "")
@@ -134,9 +128,8 @@ def main() -> None:
     print(f"  --workers 1: median {one:.1f} s")
     print(f"  --workers 2: median {two:.1f} s")
     print(f"  ratio workers 2 / workers 1: {two / one:.2f}  (target <= 0.6)")
-    # per sweep: the trials' own time summed (medians of single trials would mix the cells)
-    own1 = statistics.median(_sums(fits[(1, None)], opts.repeats))
-    own2 = statistics.median(_sums(fits[(2, None)], opts.repeats))
+    # summed per sweep: medians of single trials would mix the three cells
+    own1, own2 = statistics.median(own[(1, None)]), statistics.median(own[(2, None)])
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(
         f"  the 12 trials' own time (fit + test in the trial process), summed: {own1:.1f} s one "
