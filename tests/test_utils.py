@@ -30,7 +30,7 @@ def _freeze_count(code: str) -> int:
     return int(done.stdout.strip().splitlines()[-1])
 
 
-def test_the_command_and_the_fork_server_freeze_their_objects_before_exit() -> None:
+def test_the_command_the_fork_server_and_a_fresh_trial_freeze_their_objects_before_exit() -> None:
     # as the program (no argv): frozen, so the interpreter's shutdown skips scanning them
     as_program = "import sys\nsys.argv = ['lstmzoo', 'list']\nfrom lstmzoo.cli import main\nmain()"
     assert _freeze_count(as_program) > 10_000
@@ -38,3 +38,7 @@ def test_the_command_and_the_fork_server_freeze_their_objects_before_exit() -> N
     assert _freeze_count("from lstmzoo.cli import main\nmain(['list'])") == 0
     # the fork server's last preload
     assert _freeze_count("import lstmzoo.sweep._forkserver_ready") > 10_000
+    # a fresh-interpreter trial (``--launcher process``), here with a trial that does nothing
+    trial = "import lstmzoo.sweep.trial as t\nt.main = lambda argv=None: 0\nt.run_as_program()"
+    assert _freeze_count(trial) > 10_000
+    assert _freeze_count("import lstmzoo.sweep.trial") == 0  # importing it freezes nothing

@@ -220,9 +220,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":  # a fresh interpreter per trial (``--launcher process``)
+def run_as_program(argv: Sequence[str] | None = None) -> int:
+    """What ``python -m lstmzoo.sweep.trial`` runs (a fresh interpreter per trial, ``--launcher
+    process``): :func:`main`, then the process's objects are frozen out of the garbage
+    collections of the interpreter's shutdown (:func:`~lstmzoo.utils.freeze_for_exit`)."""
     from lstmzoo.utils import freeze_for_exit
 
-    code = main()
+    code = main(argv)
     freeze_for_exit()
-    raise SystemExit(code)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_as_program())
