@@ -17,6 +17,8 @@ checkpoints::
     python benchmarks/sentiment_vs_vader.py --seeds 1 2 3 --out runs/vs_vader
     python benchmarks/sentiment_vs_vader.py --general-ckpt a.ckpt b.ckpt --movie-ckpt m.ckpt \\
         --no-loo
+    # no training: how often the lexicon's rule score alone is right, by its size and by length
+    python benchmarks/sentiment_vs_vader.py --rule-bins
     # a few steps per run, to check the pipeline end to end (numbers meaningless):
     python benchmarks/sentiment_vs_vader.py --seeds 1 --out /tmp/vs_vader \\
         --fit-arg=--trainer.max_steps=3 --fit-arg=--trainer.limit_val_batches=2
@@ -34,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import statistics
 import subprocess
@@ -45,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 GENERAL = REPO / "configs" / "bilstm_sentiment_general.yaml"
@@ -95,6 +99,62 @@ def model_accuracy(ckpt: str, splits: dict, corpora: list[str]) -> dict[str, flo
         pred = [int(r["label"] == model.classes[positive]) for r in records]
         acc[corpus] = sum(p == y for p, y in zip(pred, labels)) / len(labels)
     return acc
+
+
+SCORE_BINS = [(0.0, 0.3), (0.3, 0.6), (0.6, 0.8), (0.8, 1.0)]  # |score| < 1 always
+WORD_BINS = [(0, 10), (10, 20), (20, 30), (30, None)]  # words (split on white space)
+
+
+def rule_scores(splits: dict, data_args: dict[str, Any]) -> dict[str, list[float]]:
+    """The lexicon's verdict on every test text, with no training: the running score of
+    ``valence_rules`` at the text's last token, in (-1, 1). ``data_args`` are the init_args of
+    a data module with ``valence_rules`` (the general recipe's): its tokenizer, lexicon and
+    ``max_length`` make the features."""
+    from lstmzoo.data.text import TextClassificationData
+
+    if not data_args.get("valence_rules"):
+        raise ValueError("the rule score needs a data module with valence_rules: true")
+    featurizer = TextClassificationData(**data_args).featurizer()
+    return {
+        corpus: [float(e.feats[-1, -1]) for e in featurizer.encode_many(texts)[0]]
+        for corpus, (texts, _) in splits.items()
+    }
+
+
+def rule_bins(splits: dict, scores: dict[str, list[float]]) -> list[list[str]]:
+    """Rows of "accuracy % (texts)" of the rule score's sign (``> 0``: positive) per corpus:
+    all texts, texts scored exactly 0, then the texts with a score by its size and by their
+    length in words. Shows whether the score's size tells when the lexicon is right."""
+    header = ["corpus", "all", "score 0"]
+    header += [f"|s| {lo}-{hi}" for lo, hi in SCORE_BINS]
+    header += [f"{lo}-{hi} words" if hi else f"{lo}+ words" for lo, hi in WORD_BINS]
+    rows = [header]
+    for corpus, (texts, labels) in splits.items():
+        items = [
+            (abs(s), len(t.split()), int(s > 0) == y)
+            for t, y, s in zip(texts, labels, scores[corpus])
+        ]
+        row = [corpus, _accuracy_cell(items, lambda s, w: True)]
+        row.append(_accuracy_cell(items, lambda s, w: s == 0))
+        for lo, hi in SCORE_BINS:
+            row.append(_accuracy_cell(items, lambda s, w, lo=lo, hi=hi: s > 0 and lo <= s < hi))
+        for lo, hi in WORD_BINS:
+            end = hi or math.inf
+            row.append(_accuracy_cell(items, lambda s, w, lo=lo, end=end: s > 0 and lo <= w < end))
+        rows.append(row)
+    return rows
+
+
+def _accuracy_cell(items: list[tuple[float, int, bool]], keep: Any) -> str:
+    """ "accuracy % (texts)" of the ``(|score|, words, right)`` items that ``keep`` keeps."""
+    hits = [right for size, words, right in items if keep(size, words)]
+    return f"{100 * sum(hits) / len(hits):.1f} ({len(hits)})" if hits else "-"
+
+
+def print_table(rows: list[list[str]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths)))
 
 
 class RunError(RuntimeError):
@@ -244,6 +304,11 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--snippets-file", help="local sdist / folder of the corpora (offline)")
     parser.add_argument("--cache-dir")
+    parser.add_argument(
+        "--rule-bins", action="store_true",
+        help="only print how often the lexicon's rule score alone is right, per corpus, by the "
+        "score's size and the text's length (no training, no VADER)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.jobs < 1:
         parser.error(f"--jobs must be >= 1, got {args.jobs}")
@@ -258,6 +323,14 @@ def main() -> None:
         extra += ["--data.init_args.cache_dir", args.cache_dir]
 
     splits = test_texts(corpora, args.snippets_file, args.cache_dir)
+    if args.rule_bins:
+        data_args = yaml.safe_load(GENERAL.read_text("utf-8"))["data"]["init_args"]
+        data_args.update(corpora=corpora, snippets_file=args.snippets_file)
+        data_args.update(cache_dir=args.cache_dir)
+        print("the sign of the rule score alone (valence_rules, the general recipe's features):")
+        print("accuracy % (texts); the size and length bins hold the texts with a score")
+        print_table(rule_bins(splits, rule_scores(splits, data_args)))
+        return
     results: dict[str, Any] = {
         "test_sizes": {c: len(splits[c][1]) for c in corpora},
         "vader": vader_accuracy(splits),
@@ -325,10 +398,8 @@ def main() -> None:
         per_seed = list(zip(*(results["loo"][c] for c in corpora)))
         mean_row.append(mean_std([statistics.fmean(v) for v in per_seed]))
     rows.append(mean_row)
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     print(f"accuracy (%) on the test splits; BiLSTM: mean ± std over {len(general_ckpts)} run(s)")
-    for r in [header, *rows]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)))
+    print_table([header, *rows])
     times = results["train_seconds"]
     if times:
         slowest = max(times, key=times.get)

@@ -93,3 +93,42 @@ def test_a_failure_stops_the_runs_not_started(bench, tmp_path: Path) -> None:
         "general_s2",
     ]
     assert len(calls) == 1 + 5
+
+
+def test_rule_bins_count_every_test_text_once_per_grouping(tmp_path: Path) -> None:
+    """``--rule-bins``: the rule score of each test text (no training) and its accuracy by the
+    score's size and the text's length; every bin's texts add up to the corpus's test split."""
+    from tests.helpers_text import write_lexicon, write_rated_corpora
+
+    module = _load()
+    folder = write_rated_corpora(tmp_path / "hutto", n=60)
+    splits = module.test_texts(["movies", "tweets"], str(folder), None)
+    data_args = {
+        "corpora": ["movies", "tweets"], "snippets_file": str(folder), "tokenizer": "social",
+        "lexicon": str(write_lexicon(tmp_path / "lex.txt")), "valence_rules": True,
+    }  # fmt: skip
+    scores = module.rule_scores(splits, data_args)
+    texts, _ = splits["tweets"]
+    signs = []
+    for text, score in zip(texts, scores["tweets"]):  # the fixture's texts are all one way
+        words = set(text.lower().replace(":)", "").split())
+        if words & {"great", "good", "lovely", "goood"}:
+            signs.append(score > 0)
+        elif words & {"bad", "awful", "baaad"}:
+            signs.append(score < 0)
+    assert len(signs) == len(texts) and all(signs)
+    rows = module.rule_bins(splits, scores)
+    assert [r[0] for r in rows[1:]] == ["movies", "tweets"]
+
+    def count(cell: str) -> int:
+        return 0 if cell == "-" else int(cell.split("(")[1].rstrip(")"))
+
+    size_columns = range(3, 3 + len(module.SCORE_BINS))
+    word_columns = range(3 + len(module.SCORE_BINS), len(rows[0]))
+    for row, corpus in zip(rows[1:], ["movies", "tweets"]):
+        n = len(splits[corpus][1])
+        assert count(row[1]) == n
+        assert count(row[2]) + sum(count(row[i]) for i in size_columns) == n
+        assert count(row[2]) + sum(count(row[i]) for i in word_columns) == n
+    with pytest.raises(ValueError, match="valence_rules"):
+        module.rule_scores(splits, {**data_args, "valence_rules": False})
