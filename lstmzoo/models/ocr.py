@@ -114,6 +114,12 @@ class CRNNOCR(ZooModule):
             further along (so a time-limited run ends at the low learning rate).
         warmup_steps: linear warm-up steps of ``"cosine"``.
         min_lr_ratio: final learning rate of ``"cosine"``, relative to ``lr``.
+        channels_last: train the CNN with its weights and activations in channels-last
+            (NHWC) memory layout, which oneDNN's convolutions run faster on CPUs (about 1.2x
+            per step for the half-width backbone under bf16-mixed, 1.1x in float32). Only the
+            training loop uses it: checkpoints hold ordinary contiguous tensors, and the model
+            is back in the default layout when ``fit`` ends. The numbers are the same up to
+            floating-point summation order.
     """
 
     input_kind = "image"
@@ -138,6 +144,7 @@ class CRNNOCR(ZooModule):
         lr_schedule: Literal["constant", "cosine"] = "constant",
         warmup_steps: NonNegativeInt = 0,
         min_lr_ratio: ClosedUnitInterval = 0.01,
+        channels_last: bool = False,
     ) -> None:
         super().__init__()
         if decoder not in ("greedy", "beam"):
@@ -167,6 +174,7 @@ class CRNNOCR(ZooModule):
                 "lr_schedule": str(lr_schedule),
                 "warmup_steps": int(warmup_steps),
                 "min_lr_ratio": float(min_lr_ratio),
+                "channels_last": bool(channels_last),
             }
         )
         metrics = MetricCollection({"cer": CharErrorRate(), "word_acc": MeanMetric()})
@@ -339,6 +347,26 @@ class CRNNOCR(ZooModule):
 
     def on_train_start(self) -> None:
         self._total_steps = None  # the step budget of this fit, read on first use
+        if self.hparams.get("channels_last", False):
+            self._set_backbone_layout(torch.channels_last)
+
+    def on_train_end(self) -> None:
+        self._set_backbone_layout(torch.contiguous_format)
+
+    def _set_backbone_layout(self, memory_format: torch.memory_format) -> None:
+        """Re-lay the backbone's 4-d weights in place; the Parameter objects (and so the
+        optimizer's references to them) stay the same."""
+        for param in self.net.backbone.parameters():
+            if param.dim() == 4:
+                param.data = param.data.contiguous(memory_format=memory_format)
+
+    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        super().on_save_checkpoint(checkpoint)
+        # a checkpoint written mid-fit holds plain contiguous tensors whatever the layout
+        # used for training (safetensors and other readers expect them)
+        state = checkpoint.get("state_dict")
+        if state is not None:
+            checkpoint["state_dict"] = {k: v.contiguous() for k, v in state.items()}
 
     def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
         if self.hparams["lr_schedule"] == "constant":

@@ -134,6 +134,34 @@ def test_cosine_schedule_reaches_its_floor() -> None:
     assert tiny_model().lr_factor(5, 0.9) == 1.0
 
 
+def test_channels_last_training_gives_the_same_numbers_and_plain_checkpoints(tmp_path) -> None:
+    import lightning.pytorch as pl
+
+    batch = a_batch(8)
+    plain, nhwc = tiny_model(), tiny_model(channels_last=True)
+    nhwc.on_train_start()
+    convs = [p for p in nhwc.net.backbone.parameters() if p.dim() == 4]
+    assert convs and all(p.is_contiguous(memory_format=torch.channels_last) for p in convs)
+    assert not all(p.is_contiguous() for p in convs)  # the layout really changed
+    losses = []
+    for model in (plain, nhwc):
+        loss = model.ctc_loss(model(batch["x"], batch["widths"]), batch["text"])
+        loss.backward()
+        losses.append(loss.detach())
+    torch.testing.assert_close(losses[0], losses[1], rtol=1e-5, atol=1e-5)
+    for a, b in zip(plain.parameters(), nhwc.parameters()):
+        torch.testing.assert_close(a.grad, b.grad, rtol=1e-4, atol=1e-5)
+    trainer = pl.Trainer(max_epochs=0, logger=False, enable_checkpointing=False,
+                         enable_progress_bar=False, enable_model_summary=False)  # fmt: skip
+    trainer.strategy.connect(nhwc)
+    trainer.save_checkpoint(tmp_path / "m.ckpt")  # mid-fit: still channels-last in memory
+    raw = torch.load(tmp_path / "m.ckpt", weights_only=True)
+    assert raw["hyper_parameters"]["channels_last"] is True
+    assert all(t.is_contiguous() for t in raw["state_dict"].values())
+    nhwc.on_train_end()
+    assert all(p.is_contiguous() for p in nhwc.parameters())
+
+
 def test_hyperparameters_are_plain_and_the_checkpoint_loads_safely(tmp_path) -> None:
     import lightning.pytorch as pl
 
