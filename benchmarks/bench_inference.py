@@ -1,11 +1,13 @@
 """Inference throughput of every zoo model's export graph: onnxruntime and int8 vs PyTorch
-eager; and bf16 autocast vs fp32 training on CPU (``bilstm_sentiment``, ``crnn_ocr``).
+eager; bf16 autocast vs fp32 training on CPU (``bilstm_sentiment``, ``crnn_ocr``); and the
+``crnn_ocr`` training step with its backbone in channels-last layout (the recipe's
+``channels_last``) vs the default layout, in both precisions.
 
 Every model at its shipped size (random weights: speed does not depend on them), measured side
 by side: variants interleaved, medians, ratios printed. ``benchmarks/bench_fastpath.py``
 measures the same options end to end (image decoding, tokenization, batching) with accuracy.
 
-    python benchmarks/bench_inference.py [--quick] [--only onnx|bf16] [--models rnn lstm ...]
+    python benchmarks/bench_inference.py [--quick] [--only onnx|bf16|layout] [--models ...]
 """
 
 from __future__ import annotations
@@ -124,11 +126,47 @@ def bench_bf16(rounds: int, repeats: int) -> None:
         )
 
 
+def bench_layout(rounds: int, repeats: int) -> None:
+    """``crnn_ocr`` training steps at the recipe's batch of 32: channels-last vs default layout."""
+    print("crnn_ocr training step, batch 32: channels-last backbone vs default layout")
+    sizes = shipped_sizes("crnn_ocr.yaml", ("width_mult", "hidden_size", "batch_norm"))
+    images = torch.rand(32, 1, 32, 100)
+    texts = ["lstmzoo", "hello", "world", "2024"] * 8
+    steps = {}
+    for layout in ("default", "channels_last"):
+        torch.manual_seed(0)
+        model = lstmzoo.create_model(
+            "crnn_ocr", channels_last=layout == "channels_last", **sizes
+        ).train()
+        model.on_train_start()  # what fit does: re-lays the backbone when channels_last is set
+        opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+
+        def step(bf16: bool, model=model, opt=opt):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                out = model(images)
+            loss = model.ctc_loss(out, texts)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+
+        for precision in ("fp32", "bf16"):
+            steps[f"{precision} {layout}"] = lambda s=step, b=precision == "bf16": s(b)
+    t = interleaved(steps, rounds, max(1, repeats // 5))
+    for precision in ("fp32", "bf16"):
+        base, nhwc = t[f"{precision} default"], t[f"{precision} channels_last"]
+        print(
+            f"  {precision}: default {32 / base:6.0f} images/s  channels_last "
+            f"{32 / nhwc:6.0f} images/s  speed-up = {base / nhwc:.2f}"
+        )
+    both = t["fp32 default"] / t["bf16 channels_last"]
+    print(f"  bf16 channels_last vs fp32 default: speed-up = {both:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
-        "--only", choices=("onnx", "bf16"), help="run one part (default: both)", default=None
+        "--only", choices=("onnx", "bf16", "layout"), help="run one part (default: all)"
     )
     parser.add_argument("--models", nargs="+", help="zoo models of the onnx part (default: all)")
     opts = parser.parse_args()
@@ -138,6 +176,8 @@ def main() -> None:
         bench_onnx(rounds, repeats, opts.models)
     if opts.only in (None, "bf16"):
         bench_bf16(rounds, repeats)
+    if opts.only in (None, "layout"):
+        bench_layout(rounds, repeats)
 
 
 if __name__ == "__main__":

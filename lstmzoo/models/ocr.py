@@ -115,8 +115,9 @@ class CRNNOCR(ZooModule):
         warmup_steps: linear warm-up steps of ``"cosine"``.
         min_lr_ratio: final learning rate of ``"cosine"``, relative to ``lr``.
         channels_last: train the CNN with its weights and activations in channels-last
-            (NHWC) memory layout, which oneDNN's convolutions run faster on CPUs (about 1.2x
-            per step for the half-width backbone under bf16-mixed, 1.1x in float32). Only the
+            (NHWC) memory layout, which oneDNN's convolutions run a little faster on CPUs
+            (1.05x per step for the half-width backbone, in bf16-mixed and in float32, on a
+            2-core AVX-512 machine: ``benchmarks/bench_inference.py --only layout``). Only the
             training loop uses it: checkpoints hold ordinary contiguous tensors, and the model
             is back in the default layout when ``fit`` ends. The numbers are the same up to
             floating-point summation order.
