@@ -96,9 +96,9 @@ def _load_config_value(value: str) -> Any:
 
 def resolve_auto_precision(accelerator: Any) -> str:
     """``precision: auto`` -> ``bf16-mixed``, ``16-mixed`` or ``32-true`` for ``accelerator``
-    (``"gpu"`` / ``"cuda"``, ``"cpu"``, or unset / ``"auto"``: the GPU when there is one), and
-    the choice and its reason logged. The accelerator is the one set next to it (in the same
-    file, or by ``--trainer.accelerator`` on the command line)."""
+    (``"gpu"`` / ``"cuda"``, ``"cpu"``, or unset / ``"auto"``: the GPU when there is one). The
+    accelerator is the one set next to it (in the same file, or by ``--trainer.accelerator`` on
+    the command line). The choice and its reason are logged once parsing is done."""
     import torch
 
     from lstmzoo.precision import auto_precision
@@ -111,8 +111,28 @@ def resolve_auto_precision(accelerator: Any) -> str:
     else:
         device = name
     precision, why = auto_precision(device)
-    log.info("precision auto -> %s: %s", precision, why)
+    # reported once the whole configuration is merged (a later file or flag may override it)
+    _AUTO_PRECISION_CHOICES.append((precision, why))
     return precision
+
+
+#: ``(precision, reason)`` for each ``precision: auto`` resolved while reading the command line
+_AUTO_PRECISION_CHOICES: list[tuple[str, str]] = []
+
+
+def _report_auto_precision(trainer_cfg: Any) -> None:
+    """Log what ``precision: auto`` chose, or that a later file or flag overrode it.
+
+    ``auto`` is resolved as each config file is read (the trainer's ``precision`` argument does
+    not accept it), so this runs after parsing, when the value that wins is known."""
+    if not _AUTO_PRECISION_CHOICES:
+        return
+    final = trainer_cfg.get("precision") if trainer_cfg is not None else None
+    for precision, why in _AUTO_PRECISION_CHOICES:
+        if str(precision) == str(final):
+            log.info("precision auto -> %s: %s", precision, why)
+            return
+    log.info("precision auto was overridden: training with precision %s", final)
 
 
 set_loader(_PARSER_MODE, _load_config_value, get_loader_exceptions("yaml"))
@@ -387,6 +407,9 @@ class LstmzooCLI(LightningCLI):
 
     def _active_config(self) -> Namespace:
         return self.config[self.subcommand] if self.subcommand else self.config
+
+    def before_instantiate_classes(self) -> None:
+        _report_auto_precision(self._active_config().get("trainer"))
 
     def instantiate_classes(self) -> None:
         _plain_config(self.config)
@@ -728,6 +751,7 @@ def _recipes_command(argv: Sequence[str]) -> int:
 
 def _lightning_command(subcommand: str | None, argv: Sequence[str]) -> int:
     argv_before = sys.argv
+    _AUTO_PRECISION_CHOICES.clear()
     args = _rewrite_model_flags([subcommand, *argv] if subcommand else list(argv))
     sys.argv = [argv_before[0] if argv_before else "lstmzoo", *args]
     try:

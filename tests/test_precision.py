@@ -123,7 +123,7 @@ def test_auto_precision_on_gpus(monkeypatch):
 
 @pytest.mark.parametrize("native", [True, False])
 def test_precision_auto_in_a_config_file_and_on_the_command_line(
-    native, monkeypatch, capsys, caplog
+    native, monkeypatch, capsys, caplog, tmp_path
 ):
     """The CLI resolves ``auto`` from the (mocked) CPU flags and logs the choice and reason."""
     from lstmzoo.cli import main
@@ -132,9 +132,35 @@ def test_precision_auto_in_a_config_file_and_on_the_command_line(
     monkeypatch.setattr(precision, "cpu_flags", lambda: flags)
     expected = "bf16-mixed" if native else "32-true"
     base = ["fit", "-c", "lstm_adding", "--trainer.accelerator", "cpu"]
-    for extra in (["-c", "trainer/auto"], ["--trainer.precision", "auto"]):
-        caplog.clear()
-        with caplog.at_level("INFO", logger="lstmzoo.cli"), pytest.raises(SystemExit):
+    for i, extra in enumerate((["-c", "trainer/auto"], ["--trainer.precision", "auto"])):
+        (tmp_path / str(i)).mkdir()
+        monkeypatch.chdir(tmp_path / str(i))  # one run folder each
+        with pytest.raises(SystemExit):
             main([*base, *extra, "--print_config"])
         assert f"precision: {expected}" in capsys.readouterr().out
+        caplog.clear()
+        with caplog.at_level("INFO", logger="lstmzoo.cli"):
+            run = [
+                *base,
+                *extra,
+                "--trainer.fast_dev_run",
+                "true",
+                "--trainer.enable_model_summary",
+                "false",
+            ]
+            assert main(run) == 0
         assert f"precision auto -> {expected}" in caplog.text
+
+
+def test_precision_auto_overridden_later_is_reported_as_overridden(monkeypatch, caplog, tmp_path):
+    """A file's ``auto`` followed by an explicit ``--trainer.precision`` trains (and says it
+    trains) with the explicit value, not with what ``auto`` would have chosen."""
+    from lstmzoo.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(precision, "cpu_flags", lambda: frozenset({"avx2", "avx512_bf16"}))
+    args = ["fit", "-c", "lstm_adding", "-c", "trainer/auto", "--trainer.accelerator", "cpu"]
+    with caplog.at_level("INFO", logger="lstmzoo.cli"):
+        assert main([*args, "--trainer.precision", "32-true", "--trainer.fast_dev_run", "1"]) == 0
+    assert "precision auto -> bf16-mixed" not in caplog.text
+    assert "precision auto was overridden: training with precision 32-true" in caplog.text
