@@ -27,7 +27,8 @@ from lstmzoo.argtypes import (
     PositiveInt,
     Probability,
 )
-from lstmzoo.data.text.features import TextFeaturizer, check_feature_options, num_token_features
+from lstmzoo.data.text.corpus_id import CorpusClassifier
+from lstmzoo.data.text.features import TextFeaturizer, check_feature_options, check_valence_rules
 from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
 from lstmzoo.data.text.snippets import fetch_vader_lexicon
 from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
@@ -181,6 +182,12 @@ class BiLSTMSentiment(ZooModule):
         valence_rules: two more input features per token from the lexicon: the valence adjusted
             for negation, intensifiers, "but" and capitals, and the running score of the text
             so far (see :mod:`lstmzoo.data.text.rules`; needs ``lexicon``).
+        text_score: one more input feature per token: the running score of ``valence_rules``
+            that the whole text ends with, on every token.
+        corpus_classifier: the naive-Bayes corpus classifier of the data module's
+            ``corpus_features`` (linked from it, as plain values; see
+            :mod:`lstmzoo.data.text.corpus_id`): its posterior over the training corpora is
+            one more input feature per corpus on every token.
         char_ngram_buckets, char_ngram_orders, max_char_ngrams: hashed character n-grams of
             each token (0 buckets: none); their embeddings (``embedding_dim`` wide) are averaged
             and added to the word embedding, so tokens outside the vocabulary are not all
@@ -221,6 +228,8 @@ class BiLSTMSentiment(ZooModule):
         lexicon_sha256: Optional[str] = None,
         token_flags: bool = False,
         valence_rules: bool = False,
+        text_score: bool = False,
+        corpus_classifier: Optional[dict] = None,  # CorpusClassifier.to_plain(); bare: fast
         char_ngram_buckets: NonNegativeInt = 0,
         char_ngram_orders: list[int] = [3, 4],  # noqa: B006 - never mutated
         max_char_ngrams: PositiveInt = 16,
@@ -253,6 +262,12 @@ class BiLSTMSentiment(ZooModule):
         self.pack = pack
         self.word_dropout = word_dropout
         lex = _resolve_lexicon(lexicon, lexicon_sha256)
+        check_valence_rules(valence_rules, lex is not None, text_score)
+        corpus_model = (
+            CorpusClassifier.from_plain(corpus_classifier)
+            if corpus_classifier is not None
+            else None
+        )
         self.featurizer = TextFeaturizer(
             self.text_tokenizer,
             self.vocabulary,
@@ -263,8 +278,10 @@ class BiLSTMSentiment(ZooModule):
             char_ngram_orders,
             max_char_ngrams,
             valence_rules,
+            text_score,
+            corpus_model,
         )
-        self.num_token_features = num_token_features(lex is not None, token_flags, valence_rules)
+        self.num_token_features = self.featurizer.num_features
         self.embedding = nn.Embedding(len(vocab), embedding_dim, padding_idx=PAD_ID)
         self.embedding.weight.requires_grad_(not freeze_embeddings)
         self.char_embedding = (
@@ -290,7 +307,7 @@ class BiLSTMSentiment(ZooModule):
                 f"ManyToOne, got {type(self.head).__name__}"
             )
         hparams = dict(locals())
-        for key in ("self", "__class__", "name", "p", "probabilities", "lex"):
+        for key in ("self", "__class__", "name", "p", "probabilities", "lex", "corpus_model"):
             hparams.pop(key, None)
         hparams["vocab"], hparams["classes"] = vocab, classes
         # plain values only: the lexicon itself (not a path), the n-gram orders as a list

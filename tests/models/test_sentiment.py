@@ -439,3 +439,40 @@ def test_general_recipe_fits_tests_and_predicts_through_the_cli(tmp_path: Path) 
 def test_lexicon_checksum_without_lexicon_is_an_error() -> None:
     with pytest.raises(CheckpointError, match="trained with a lexicon"):
         _model(lexicon=None, lexicon_sha256="ab" * 32)
+
+
+# Lightning's pytree helper calls a torch API that torch 2.13 deprecates: not ours to fix
+@pytest.mark.filterwarnings("ignore:.*isinstance\\(treespec, LeafSpec\\)")
+def test_text_score_and_corpus_features_round_trip_and_test_one_corpus(tmp_path: Path) -> None:
+    """A model trained on three corpora with corpus features keeps its classifier: tested on the
+    fourth corpus alone, the data module adopts it (K = 3 posteriors), and predict_text agrees."""
+    folder = write_rated_corpora(tmp_path / "hutto", n=60)
+    options = dict(
+        snippets_file=str(folder), lexicon=str(write_lexicon(tmp_path / "lex.txt")),
+        valence_rules=True, text_score=True, corpus_features=True, batch_size=16, seed=0,
+        **FEATURES,
+    )  # fmt: skip
+    dm = TextClassificationData(corpora=["movies", "amazon", "nyt"], **options)
+    torch.manual_seed(0)
+    model = BiLSTMSentiment(**dm.model_kwargs(), embedding_dim=12, hidden_size=8, lr=0.01)
+    assert model.num_token_features == 3 + 2 + 1 + 3
+    trainer = _trainer(tmp_path / "run")
+    trainer.fit(model, datamodule=dm)
+    ckpt = tmp_path / "loo.ckpt"
+    trainer.save_checkpoint(ckpt)
+    raw = torch.load(ckpt, map_location="cpu", weights_only=True)
+    assert raw["hyper_parameters"]["corpus_classifier"]["names"] == ["movies", "amazon", "nyt"]
+    again = BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu", weights_only=True)
+    held_out = TextClassificationData(corpora=["tweets"], **options)
+    held_out.adopt_model_kwargs(dict(again.hparams))
+    held_out.setup("test")
+    batch = next(iter(held_out.test_dataloader()))
+    assert batch["feats"].shape[-1] == 9
+    again.eval()
+    with torch.no_grad():
+        logits = again(batch["x"], batch["lengths"], batch["feats"], batch["ngrams"])
+    for row, record in zip(logits.softmax(-1), again.predict_text(batch["text"])):
+        assert record["probabilities"]["positive"] == pytest.approx(float(row[1]), abs=1e-5)
+    broken = dict(raw["hyper_parameters"]["corpus_classifier"], log_prior=[0.0])
+    with pytest.raises(CheckpointError, match="corpus_classifier is malformed"):
+        BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu", corpus_classifier=broken)

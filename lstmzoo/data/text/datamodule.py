@@ -23,6 +23,7 @@ from lstmzoo.argtypes import (
     Probability,
 )
 from lstmzoo.data.base import ZooDataModule
+from lstmzoo.data.text.corpus_id import CorpusClassifier, corpus_cues, cross_fitted_posteriors
 from lstmzoo.data.text.features import (
     TextFeaturizer,
     check_feature_options,
@@ -226,6 +227,13 @@ class TextClassificationData(ZooDataModule):
         valence_rules: two more features per token from the lexicon (needs ``lexicon``): the
             valence adjusted for negation, intensifiers, "but" and capitals, and the running
             score of the text so far (see :mod:`lstmzoo.data.text.rules`).
+        text_score: one more feature per token (needs ``valence_rules``): the running score the
+            whole text ends with, the same on every token.
+        corpus_features: one more feature per training corpus on every token: the posterior of
+            that corpus given the text, from a naive-Bayes classifier fitted on the training
+            split (training texts get cross-fitted posteriors; see
+            :mod:`lstmzoo.data.text.corpus_id`). Needs at least two ``corpora``; the model
+            stores the classifier, so testing on one corpus or predicting needs none.
         char_ngram_buckets, char_ngram_orders, max_char_ngrams: hashed character n-grams of
             every token (0 buckets: none); see :mod:`lstmzoo.data.text.features`.
         min_freq, max_vocab_size: vocabulary pruning (see :meth:`Vocabulary.build`).
@@ -270,6 +278,8 @@ class TextClassificationData(ZooDataModule):
         lexicon: Optional[str] = None,
         token_flags: bool = False,
         valence_rules: bool = False,
+        text_score: bool = False,
+        corpus_features: bool = False,
         char_ngram_buckets: NonNegativeInt = 0,
         char_ngram_orders: list[int] = [3, 4],  # noqa: B006 - never mutated
         max_char_ngrams: PositiveInt = 16,
@@ -313,8 +323,12 @@ class TextClassificationData(ZooDataModule):
         check_feature_options(char_ngram_buckets, char_ngram_orders, max_char_ngrams)
         self.lexicon_source = lexicon
         self.token_flags = token_flags
-        check_valence_rules(valence_rules, lexicon is not None)
+        check_valence_rules(valence_rules, lexicon is not None, text_score)
         self.valence_rules = valence_rules
+        self.text_score = text_score
+        self.corpus_features = corpus_features
+        self._corpus_classifier: CorpusClassifier | None = None
+        self._classifier_from_model = False
         self.char_ngram_buckets = char_ngram_buckets
         self.char_ngram_orders = [int(n) for n in char_ngram_orders]
         self.max_char_ngrams = max_char_ngrams
@@ -414,6 +428,7 @@ class TextClassificationData(ZooDataModule):
             self.lexicon_source is not None
             or self._lexicon is not None
             or self.token_flags
+            or self.corpus_features
             or self.char_ngram_buckets > 0
         )
 
@@ -448,8 +463,43 @@ class TextClassificationData(ZooDataModule):
                 self.char_ngram_orders,
                 self.max_char_ngrams,
                 self.valence_rules,
+                self.text_score,
+                self.corpus_classifier(),
             )
         return self._featurizer
+
+    def _corpus_labels(self, examples: Sequence[Example]) -> list[int]:
+        assert self.corpora is not None
+        index = {name: i for i, name in enumerate(self.corpora)}
+        return [index[e.corpus] for e in examples]  # type: ignore[index]
+
+    def _check_corpus_features(self) -> None:
+        if self.corpora is None or len(self.corpora) < 2:
+            raise ConfigError(
+                "corpus_features tells the training corpora apart: it needs at least two "
+                f"data.init_args.corpora, got {self.corpora}; add corpora or drop corpus_features"
+            )
+
+    def corpus_classifier(self) -> CorpusClassifier | None:
+        """The corpus classifier of ``corpus_features``: the model's, or one fitted on the
+        training split (``None`` without the option)."""
+        if not self.corpus_features:
+            return None
+        if self._corpus_classifier is None:
+            self._check_corpus_features()
+            assert self.corpora is not None
+            train = self.load_splits()["train"]
+            cues = [corpus_cues(e.text, self.tokenizer.analyze(e.text)[0]) for e in train]
+            self._corpus_classifier = CorpusClassifier.fit(
+                cues, self._corpus_labels(train), self.corpora
+            )
+            log.info(
+                "corpus classifier: %d cues over %s from %d training texts",
+                len(self._corpus_classifier.cues),
+                ", ".join(self.corpora),
+                len(train),
+            )
+        return self._corpus_classifier
 
     def _read(self, path: str, split: str, require_label: bool = True) -> list[Example]:
         fmt = self.format
@@ -624,6 +674,12 @@ class TextClassificationData(ZooDataModule):
             "lexicon_sha256": lexicon.sha256 if lexicon is not None else None,
             "token_flags": self.token_flags,
             "valence_rules": self.valence_rules,
+            "text_score": self.text_score,
+            "corpus_classifier": (
+                classifier.to_plain()
+                if (classifier := self.corpus_classifier()) is not None
+                else None
+            ),
             "char_ngram_buckets": self.char_ngram_buckets,
             "char_ngram_orders": list(self.char_ngram_orders),
             "max_char_ngrams": self.max_char_ngrams,
@@ -668,9 +724,19 @@ class TextClassificationData(ZooDataModule):
                 )
         elif isinstance(stored, dict):
             self._lexicon = Lexicon(stored)
-        for key in ("token_flags", "valence_rules", "char_ngram_buckets", "max_char_ngrams"):
+        keys = ("token_flags", "valence_rules", "text_score", "char_ngram_buckets")
+        for key in (*keys, "max_char_ngrams"):
             if key in kwargs:
                 setattr(self, key, kwargs[key])
+        if "corpus_classifier" in kwargs:
+            stored_classifier = kwargs["corpus_classifier"]
+            self.corpus_features = stored_classifier is not None
+            self._corpus_classifier = (
+                CorpusClassifier.from_plain(stored_classifier)
+                if isinstance(stored_classifier, dict)
+                else stored_classifier
+            )
+            self._classifier_from_model = True
         if kwargs.get("char_ngram_orders") is not None:
             self.char_ngram_orders = [int(n) for n in kwargs["char_ngram_orders"]]
         self._featurizer = None
@@ -697,7 +763,16 @@ class TextClassificationData(ZooDataModule):
         texts = [e.text for e in examples]
         feats = ngrams = None
         if self.uses_features:
-            ids, feats, ngrams, truncated, longest = self._encode_with_features(texts)
+            posteriors = None
+            if split == "train" and self.corpus_features and not self._classifier_from_model:
+                # cross-fitted: as noisy as the posteriors of texts the classifier never saw
+                self._check_corpus_features()
+                assert self.corpora is not None
+                cues = [corpus_cues(t, self.tokenizer.analyze(t)[0]) for t in texts]
+                posteriors = cross_fitted_posteriors(
+                    cues, self._corpus_labels(examples), self.corpora
+                )
+            ids, feats, ngrams, truncated, longest = self._encode_with_features(texts, posteriors)
         else:
             ids, truncated, longest = encode_texts(
                 texts, self.tokenizer, self.vocab, self.max_length
@@ -732,10 +807,10 @@ class TextClassificationData(ZooDataModule):
         )
 
     def _encode_with_features(
-        self, texts: Sequence[str]
+        self, texts: Sequence[str], corpus_posteriors: Tensor | None = None
     ) -> tuple[list[Tensor], list[Tensor] | None, list[Tensor] | None, int, int]:
         featurizer = self.featurizer()
-        encoded, counts = featurizer.encode_many(texts)
+        encoded, counts = featurizer.encode_many(texts, corpus_posteriors)
         ids = [e.ids for e in encoded]
         feats = [e.feats for e in encoded]
         ngrams = [e.ngrams for e in encoded]

@@ -7,7 +7,11 @@ A :class:`TextFeaturizer` turns a raw text into what a feature-aware model reads
   gives it (VADER: -4..+4; kept unscaled, which made it learn faster than -1..+1 in our runs),
   then (``token_flags``) 1.0 when the token was written in ALL CAPS and 1.0 when it was
   elongated (``"soooo"``); then (``valence_rules``) the lexicon valence adjusted for its
-  context and the running score of the text so far (see :mod:`lstmzoo.data.text.rules`);
+  context and the running score of the text so far (see :mod:`lstmzoo.data.text.rules`); then
+  (``text_score``) the running score the whole text ends with, the same on every token, so
+  both directions of a bidirectional encoder read the text's lexicon verdict at their last
+  step; then (``corpus_classifier``) the posterior of each training corpus given the text
+  (see :mod:`lstmzoo.data.text.corpus_id`), the same on every token;
 * ``ngrams: (T, K) int64`` -- (``char_ngram_buckets > 0``) the hashed character n-grams of each
   token, ``K = max_char_ngrams``, 0 = padding. The n-grams of ``"<" + token + ">"`` of every
   order in ``char_ngram_orders`` are hashed with CRC-32 (stable across processes and machines)
@@ -29,6 +33,7 @@ from typing import Any, NamedTuple
 import torch
 from torch import Tensor
 
+from lstmzoo.data.text.corpus_id import CorpusClassifier, corpus_cues
 from lstmzoo.data.text.lexicon import Lexicon
 from lstmzoo.data.text.rules import NUM_RULE_FEATURES, valence_rule_features
 from lstmzoo.data.text.tokenizer import Tokenizer
@@ -82,6 +87,9 @@ class TextFeaturizer:
         max_char_ngrams: the most n-grams kept per token (``K``).
         valence_rules: add the context-adjusted valence and the running score of
             :func:`~lstmzoo.data.text.rules.valence_rule_features` (needs ``lexicon``).
+        text_score: add the text's final running score on every token (needs
+            ``valence_rules``).
+        corpus_classifier: add its posterior over the training corpora on every token.
     """
 
     def __init__(
@@ -95,9 +103,11 @@ class TextFeaturizer:
         char_ngram_orders: Sequence[int] = (3, 4),
         max_char_ngrams: int = 16,
         valence_rules: bool = False,
+        text_score: bool = False,
+        corpus_classifier: CorpusClassifier | None = None,
     ) -> None:
         check_feature_options(char_ngram_buckets, char_ngram_orders, max_char_ngrams)
-        check_valence_rules(valence_rules, lexicon is not None)
+        check_valence_rules(valence_rules, lexicon is not None, text_score)
         self.tokenizer = tokenizer
         self.vocab = vocab
         self.max_length = max_length
@@ -107,6 +117,8 @@ class TextFeaturizer:
         self.char_ngram_orders = tuple(int(n) for n in char_ngram_orders)
         self.max_char_ngrams = max_char_ngrams
         self.valence_rules = valence_rules
+        self.text_score = text_score
+        self.corpus_classifier = corpus_classifier
         # one row per distinct token string seen so far: vocabulary id, valence, n-gram ids
         self._reset_cache()
 
@@ -121,7 +133,13 @@ class TextFeaturizer:
     @property
     def num_features(self) -> int:
         """``F``: the width of ``feats`` (0 when there are none)."""
-        return num_token_features(self.lexicon is not None, self.token_flags, self.valence_rules)
+        return num_token_features(
+            self.lexicon is not None,
+            self.token_flags,
+            self.valence_rules,
+            self.text_score,
+            len(self.corpus_classifier.names) if self.corpus_classifier is not None else 0,
+        )
 
     @property
     def uses_ngrams(self) -> bool:
@@ -158,8 +176,15 @@ class TextFeaturizer:
         """Encode one text; a text without tokens becomes a single ``<unk>`` (length 1)."""
         return self.encode_many([text])[0][0]
 
-    def encode_many(self, texts: Sequence[str]) -> tuple[list[EncodedText], list[int]]:
+    def encode_many(
+        self, texts: Sequence[str], corpus_posteriors: Tensor | None = None
+    ) -> tuple[list[EncodedText], list[int]]:
         """Encode many texts at once (a few tensor operations in all, not per text).
+
+        Args:
+            texts: the raw texts.
+            corpus_posteriors: ``(N, K)`` corpus posteriors to use instead of the classifier's
+                (the cross-fitted ones of the training texts); only with a classifier.
 
         Returns:
             ``(encoded, counts)``: one :class:`EncodedText` per text (views into shared
@@ -172,9 +197,22 @@ class TextFeaturizer:
         lengths: list[int] = []
         counts: list[int] = []
         analyze, limit = self.tokenizer.analyze, self.max_length
+        classifier = self.corpus_classifier
+        if corpus_posteriors is not None:
+            if classifier is None:
+                raise ValueError("corpus_posteriors need a featurizer with a corpus_classifier")
+            if tuple(corpus_posteriors.shape) != (len(texts), len(classifier.names)):
+                raise ValueError(
+                    f"corpus_posteriors must have shape ({len(texts)}, "
+                    f"{len(classifier.names)}), got {tuple(corpus_posteriors.shape)}"
+                )
+        cue_sets: list[set[str]] = []
+        wants_cues = classifier is not None and corpus_posteriors is None
         for text in texts:
             tokens, c, e = analyze(text)
             counts.append(len(tokens))
+            if wants_cues:
+                cue_sets.append(corpus_cues(text, tokens))
             if limit is not None and len(tokens) > limit:
                 tokens, c, e = tokens[:limit], c[:limit], e[:limit]
             if not tokens:
@@ -205,7 +243,20 @@ class TextFeaturizer:
                 columns.append(torch.tensor(caps, dtype=torch.float32))
                 columns.append(torch.tensor(elongated, dtype=torch.float32))
             if self.valence_rules:
-                columns.extend(self._rule_columns(flat, rows, caps, lengths))
+                adjusted, running = self._rule_columns(flat, rows, caps, lengths)
+                columns += [adjusted, running]
+                if self.text_score:
+                    last = torch.tensor(lengths).cumsum(0) - 1
+                    ends = running[last]
+                    columns.append(ends.repeat_interleave(torch.tensor(lengths)))
+            if classifier is not None:
+                posteriors = (
+                    corpus_posteriors
+                    if corpus_posteriors is not None
+                    else classifier.posteriors(cue_sets)
+                )
+                per_token = posteriors.float().repeat_interleave(torch.tensor(lengths), dim=0)
+                columns.extend(per_token.unbind(1))
             feats = torch.stack(columns, dim=1).split(lengths)
         ngrams: Sequence[Tensor | None] = [None] * len(lengths)
         if self.uses_ngrams:
@@ -243,24 +294,43 @@ class TextFeaturizer:
         return {
             "token_flags": self.token_flags,
             "valence_rules": self.valence_rules,
+            "text_score": self.text_score,
             "char_ngram_buckets": self.char_ngram_buckets,
             "char_ngram_orders": list(self.char_ngram_orders),
             "max_char_ngrams": self.max_char_ngrams,
         }
 
 
-def num_token_features(lexicon: bool, token_flags: bool, valence_rules: bool = False) -> int:
+def num_token_features(
+    lexicon: bool,
+    token_flags: bool,
+    valence_rules: bool = False,
+    text_score: bool = False,
+    corpora: int = 0,
+) -> int:
     """``F`` for the given options: 1 for the lexicon valence, 2 for the flags, 2 for the
-    valence rules."""
-    return int(lexicon) + 2 * int(token_flags) + NUM_RULE_FEATURES * int(valence_rules)
+    valence rules, 1 for the text score, one per corpus of a corpus classifier."""
+    return (
+        int(lexicon)
+        + 2 * int(token_flags)
+        + NUM_RULE_FEATURES * int(valence_rules)
+        + int(text_score)
+        + corpora
+    )
 
 
-def check_valence_rules(valence_rules: bool, has_lexicon: bool) -> None:
-    """Raise :class:`ConfigError` when the valence rules are asked for without a lexicon."""
+def check_valence_rules(valence_rules: bool, has_lexicon: bool, text_score: bool = False) -> None:
+    """Raise :class:`ConfigError` when the valence rules are asked for without a lexicon, or
+    the text score without the valence rules."""
     if valence_rules and not has_lexicon:
         raise ConfigError(
             "valence_rules adjusts lexicon valences: set data.init_args.lexicon as well "
             "(for example lexicon: vader), or drop valence_rules"
+        )
+    if text_score and not valence_rules:
+        raise ConfigError(
+            "text_score is the final running score of valence_rules: set "
+            "data.init_args.valence_rules: true as well, or drop text_score"
         )
 
 
