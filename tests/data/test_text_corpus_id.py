@@ -114,5 +114,5 @@ def test_feature_option_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="text_score is the final running score"):
         _data(tmp_path, valence_rules=False, text_score=True)
     dm = _data(tmp_path, corpora=["tweets"], corpus_features=True)
-    with pytest.raises(ConfigError, match="needs at least two data.init_args.corpora"):
+    with pytest.raises(ConfigError, match=r"needs at least two data\.init_args\.corpora"):
         dm.setup("fit")
