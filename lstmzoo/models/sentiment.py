@@ -28,7 +28,7 @@ from lstmzoo.argtypes import (
     Probability,
 )
 from lstmzoo.data.text.corpus_id import CorpusClassifier
-from lstmzoo.data.text.features import TextFeaturizer, check_feature_options, check_valence_rules
+from lstmzoo.data.text.features import TextFeaturizer, check_feature_options
 from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
 from lstmzoo.data.text.snippets import fetch_vader_lexicon
 from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
@@ -262,7 +262,6 @@ class BiLSTMSentiment(ZooModule):
         self.pack = pack
         self.word_dropout = word_dropout
         lex = _resolve_lexicon(lexicon, lexicon_sha256)
-        check_valence_rules(valence_rules, lex is not None, text_score)
         corpus_model = (
             CorpusClassifier.from_plain(corpus_classifier)
             if corpus_classifier is not None

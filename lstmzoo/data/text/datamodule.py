@@ -329,6 +329,7 @@ class TextClassificationData(ZooDataModule):
         self.corpus_features = corpus_features
         self._corpus_classifier: CorpusClassifier | None = None
         self._classifier_from_model = False
+        self._train_cues: list[set[str]] | None = None
         self.char_ngram_buckets = char_ngram_buckets
         self.char_ngram_orders = [int(n) for n in char_ngram_orders]
         self.max_char_ngrams = max_char_ngrams
@@ -480,6 +481,16 @@ class TextClassificationData(ZooDataModule):
                 f"data.init_args.corpora, got {self.corpora}; add corpora or drop corpus_features"
             )
 
+    def _training_cues(self) -> list[set[str]]:
+        """The corpus cues of the training split's texts (computed once: the classifier and
+        the cross-fitted posteriors both read them)."""
+        if self._train_cues is None:
+            train = self.load_splits()["train"]
+            self._train_cues = [
+                corpus_cues(e.text, self.tokenizer.analyze(e.text)[0]) for e in train
+            ]
+        return self._train_cues
+
     def corpus_classifier(self) -> CorpusClassifier | None:
         """The corpus classifier of ``corpus_features``: the model's, or one fitted on the
         training split (``None`` without the option)."""
@@ -489,9 +500,8 @@ class TextClassificationData(ZooDataModule):
             self._check_corpus_features()
             assert self.corpora is not None
             train = self.load_splits()["train"]
-            cues = [corpus_cues(e.text, self.tokenizer.analyze(e.text)[0]) for e in train]
             self._corpus_classifier = CorpusClassifier.fit(
-                cues, self._corpus_labels(train), self.corpora
+                self._training_cues(), self._corpus_labels(train), self.corpora
             )
             log.info(
                 "corpus classifier: %d cues over %s from %d training texts",
@@ -732,9 +742,7 @@ class TextClassificationData(ZooDataModule):
             stored_classifier = kwargs["corpus_classifier"]
             self.corpus_features = stored_classifier is not None
             self._corpus_classifier = (
-                CorpusClassifier.from_plain(stored_classifier)
-                if isinstance(stored_classifier, dict)
-                else stored_classifier
+                CorpusClassifier.from_plain(stored_classifier) if self.corpus_features else None
             )
             self._classifier_from_model = True
         if kwargs.get("char_ngram_orders") is not None:
@@ -766,9 +774,13 @@ class TextClassificationData(ZooDataModule):
             posteriors = None
             if split == "train" and self.corpus_features and not self._classifier_from_model:
                 # cross-fitted: as noisy as the posteriors of texts the classifier never saw
-                self._check_corpus_features()
+                self.corpus_classifier()  # checks the option
                 assert self.corpora is not None
-                cues = [corpus_cues(t, self.tokenizer.analyze(t)[0]) for t in texts]
+                cues = (
+                    self._training_cues()  # the classifier's own, when it is the same split
+                    if examples is self.load_splits()["train"]
+                    else [corpus_cues(t, self.tokenizer.analyze(t)[0]) for t in texts]
+                )
                 posteriors = cross_fitted_posteriors(
                     cues, self._corpus_labels(examples), self.corpora
                 )
