@@ -115,8 +115,9 @@ def rule_scores(splits: dict, data_args: dict[str, Any]) -> dict[str, list[float
     if not data_args.get("valence_rules"):
         raise ValueError("the rule score needs a data module with valence_rules: true")
     featurizer = TextClassificationData(**data_args).featurizer()
+    column = featurizer.feature_names.index("running_score")
     return {
-        corpus: [float(e.feats[-1, -1]) for e in featurizer.encode_many(texts)[0]]
+        corpus: [float(e.feats[-1, column]) for e in featurizer.encode_many(texts)[0]]
         for corpus, (texts, _) in splits.items()
     }
 

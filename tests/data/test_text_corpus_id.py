@@ -91,6 +91,7 @@ def test_text_score_and_corpus_posteriors_are_the_same_on_every_token(tmp_path: 
     dm = _data(tmp_path, text_score=True, corpus_features=True)
     dm.setup("fit")
     assert dm.featurizer().num_features == 1 + 2 + 1 + 4
+    assert dm.featurizer().feature_names[4:] == tuple(f"corpus:{c}" for c in ALL)
     for feats in dm.val_set.feats:
         running, score, posterior = feats[:, 2], feats[:, 3], feats[:, 4:]
         assert torch.equal(score, running[-1].expand_as(score))

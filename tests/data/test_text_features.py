@@ -43,6 +43,19 @@ def test_feature_columns_follow_the_options() -> None:
     assert plain.feats is None and plain.ngrams is None and plain.ids.tolist() == [4]
 
 
+def test_feature_names_name_every_column() -> None:
+    assert _featurizer().feature_names == ("valence", "all_caps", "elongated")
+    assert _featurizer(lexicon=None, token_flags=False).feature_names == ()
+    ruled = _featurizer(valence_rules=True, text_score=True)
+    names = ruled.feature_names
+    assert names[3:] == ("adjusted_valence", "running_score", "text_score")
+    feats = ruled.encode("this is good").feats
+    assert feats is not None and feats.shape[1] == len(names) == ruled.num_features
+    running = feats[:, names.index("running_score")]
+    assert running[0] == 0.0 and running[-1] > 0.0  # the score rises at "good"
+    assert torch.equal(feats[:, names.index("text_score")], running[-1].expand(3))
+
+
 def test_encode_many_equals_encode_and_cuts_to_max_length() -> None:
     texts = ["this is good", "   ", "good good good good good :)", "is"]
     feat = _featurizer(max_length=4)

@@ -142,6 +142,24 @@ class TextFeaturizer:
         )
 
     @property
+    def feature_names(self) -> tuple[str, ...]:
+        """The name of each column of ``feats``, in order (``F`` names): ``"valence"``,
+        ``"all_caps"``, ``"elongated"``, ``"adjusted_valence"``, ``"running_score"``,
+        ``"text_score"`` and ``"corpus:<name>"`` per corpus, each only when its option is on."""
+        names: list[str] = []
+        if self.lexicon is not None:
+            names.append("valence")
+        if self.token_flags:
+            names += ["all_caps", "elongated"]
+        if self.valence_rules:
+            names += ["adjusted_valence", "running_score"]
+            if self.text_score:
+                names.append("text_score")
+        if self.corpus_classifier is not None:
+            names += [f"corpus:{name}" for name in self.corpus_classifier.names]
+        return tuple(names)
+
+    @property
     def uses_ngrams(self) -> bool:
         return self.char_ngram_buckets > 0
 
