@@ -27,6 +27,7 @@ from lstmzoo.data.text.corpus_id import CorpusClassifier, corpus_cues, cross_fit
 from lstmzoo.data.text.features import (
     TextFeaturizer,
     check_feature_options,
+    check_rule_teacher,
     check_valence_rules,
 )
 from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
@@ -229,6 +230,18 @@ class TextClassificationData(ZooDataModule):
             score of the text so far (see :mod:`lstmzoo.data.text.rules`).
         text_score: one more feature per token (needs ``valence_rules``): the running score the
             whole text ends with, the same on every token.
+        rule_teacher: weight of the lexicon rules' verdict in the training targets (``0``: off;
+            needs ``valence_rules`` and the classes ``negative`` / ``positive``). A training
+            text whose running score at its last token is ``s != 0`` is trained towards
+            ``(1 - rule_teacher) * target + rule_teacher * sigmoid(rule_teacher_scale * s)``
+            for ``p(positive)``, where ``target`` is its own (soft or hard) label; texts with no
+            lexicon word keep their label. The rules teach what they know on every text, so
+            the network learns to trust the score where the words do not overrule it, also on
+            text unlike the training corpora (rule distillation in the spirit of Hu et al.,
+            *Harnessing Deep Neural Networks with Logic Rules*, ACL 2016). Validation and test
+            keep the plain labels.
+        rule_teacher_scale: slope of the rules' verdict ``sigmoid(rule_teacher_scale * s)``,
+            ``s`` in (-1, 1): 5 turns a single "good" (s = 0.44) into p(positive) = 0.90.
         corpus_features: one more feature per training corpus on every token: the posterior of
             that corpus given the text, from a naive-Bayes classifier fitted on the training
             split (training texts get cross-fitted posteriors; see
@@ -280,6 +293,8 @@ class TextClassificationData(ZooDataModule):
         valence_rules: bool = False,
         text_score: bool = False,
         corpus_features: bool = False,
+        rule_teacher: Probability = 0.0,
+        rule_teacher_scale: PositiveFloat = 5.0,
         char_ngram_buckets: NonNegativeInt = 0,
         char_ngram_orders: list[int] = [3, 4],  # noqa: B006 - never mutated
         max_char_ngrams: PositiveInt = 16,
@@ -326,6 +341,9 @@ class TextClassificationData(ZooDataModule):
         check_valence_rules(valence_rules, lexicon is not None, text_score)
         self.valence_rules = valence_rules
         self.text_score = text_score
+        check_rule_teacher(rule_teacher, rule_teacher_scale, valence_rules)
+        self.rule_teacher = float(rule_teacher)
+        self.rule_teacher_scale = float(rule_teacher_scale)
         self.corpus_features = corpus_features
         self._corpus_classifier: CorpusClassifier | None = None
         self._classifier_from_model = False
@@ -809,6 +827,9 @@ class TextClassificationData(ZooDataModule):
         soft = None
         if split == "train" and labelled and self.soft_labels is not None:
             soft = self._soft_targets(examples)
+        if split == "train" and labelled and self.rule_teacher > 0:
+            assert feats is not None  # valence_rules is on
+            soft = self._rule_taught_targets(labels, soft, feats)
         corpus = names = None
         if self.corpora is not None and all(e.corpus is not None for e in examples):
             names = list(self.corpora)
@@ -848,6 +869,31 @@ class TextClassificationData(ZooDataModule):
             p = 1.0 / (1.0 + math.exp(-scale * float(e.score or 0.0)))
             out.append([1.0 - p, p])
         return out
+
+    def _rule_taught_targets(
+        self,
+        labels: Sequence[int],
+        soft: list[list[float]] | None,
+        feats: Sequence[Tensor],
+    ) -> list[list[float]]:
+        """The training targets moved towards the rules' verdict (see ``rule_teacher``)."""
+        assert self.classes is not None
+        if self.classes != ["negative", "positive"]:
+            raise ConfigError(
+                "rule_teacher needs the classes 'negative' and 'positive' (the rules score "
+                f"polarity), the training data has {self.classes}: drop "
+                "data.init_args.rule_teacher"
+            )
+        column = self.featurizer().feature_names.index("running_score")
+        scores = torch.stack([f[-1, column] for f in feats]).double()
+        teacher = torch.sigmoid(self.rule_teacher_scale * scores)
+        if soft is not None:
+            own = torch.tensor([p for _, p in soft], dtype=torch.float64)
+        else:
+            own = torch.tensor(labels, dtype=torch.float64)
+        weight = self.rule_teacher * (scores != 0).double()
+        positive = (1.0 - weight) * own + weight * teacher
+        return torch.stack([1.0 - positive, positive], dim=1).tolist()
 
     def _predict_examples(self) -> list[Example]:
         assert self.predict_file is not None

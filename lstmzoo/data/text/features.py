@@ -40,7 +40,13 @@ from lstmzoo.data.text.tokenizer import Tokenizer
 from lstmzoo.data.text.vocab import UNK_ID, Vocabulary
 from lstmzoo.errors import ConfigError
 
-__all__ = ["EncodedText", "TextFeaturizer", "char_ngrams", "check_valence_rules"]
+__all__ = [
+    "EncodedText",
+    "TextFeaturizer",
+    "char_ngrams",
+    "check_rule_teacher",
+    "check_valence_rules",
+]
 
 #: distinct token strings a featurizer remembers before it clears its cache (~150 bytes each)
 MAX_CACHED_TOKENS = 1_000_000
@@ -349,6 +355,22 @@ def check_valence_rules(valence_rules: bool, has_lexicon: bool, text_score: bool
         raise ConfigError(
             "text_score is the final running score of valence_rules: set "
             "data.init_args.valence_rules: true as well, or drop text_score"
+        )
+
+
+def check_rule_teacher(weight: float, scale: float, valence_rules: bool) -> None:
+    """Raise :class:`ConfigError` for a rule teacher without the valence rules or out of range."""
+    if not 0.0 <= weight < 1.0:
+        raise ConfigError(
+            f"rule_teacher is the weight of the rules' verdict in the targets: it must lie in "
+            f"[0, 1), got {weight}"
+        )
+    if scale <= 0.0:
+        raise ConfigError(f"rule_teacher_scale must be > 0, got {scale}")
+    if weight > 0.0 and not valence_rules:
+        raise ConfigError(
+            "rule_teacher trains towards the running score of valence_rules: set "
+            "data.init_args.valence_rules: true (and a lexicon) as well, or drop rule_teacher"
         )
 
 
