@@ -35,7 +35,7 @@ from torch import Tensor
 
 from lstmzoo.data.text.corpus_id import CorpusClassifier, corpus_cues
 from lstmzoo.data.text.lexicon import Lexicon
-from lstmzoo.data.text.rules import NUM_RULE_FEATURES, valence_rule_features
+from lstmzoo.data.text.rules import valence_rule_features
 from lstmzoo.data.text.tokenizer import Tokenizer
 from lstmzoo.data.text.vocab import UNK_ID, Vocabulary
 from lstmzoo.errors import ConfigError
@@ -139,13 +139,7 @@ class TextFeaturizer:
     @property
     def num_features(self) -> int:
         """``F``: the width of ``feats`` (0 when there are none)."""
-        return num_token_features(
-            self.lexicon is not None,
-            self.token_flags,
-            self.valence_rules,
-            self.text_score,
-            len(self.corpus_classifier.names) if self.corpus_classifier is not None else 0,
-        )
+        return len(self.feature_names)
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -323,24 +317,6 @@ class TextFeaturizer:
             "char_ngram_orders": list(self.char_ngram_orders),
             "max_char_ngrams": self.max_char_ngrams,
         }
-
-
-def num_token_features(
-    lexicon: bool,
-    token_flags: bool,
-    valence_rules: bool = False,
-    text_score: bool = False,
-    corpora: int = 0,
-) -> int:
-    """``F`` for the given options: 1 for the lexicon valence, 2 for the flags, 2 for the
-    valence rules, 1 for the text score, one per corpus of a corpus classifier."""
-    return (
-        int(lexicon)
-        + 2 * int(token_flags)
-        + NUM_RULE_FEATURES * int(valence_rules)
-        + int(text_score)
-        + corpora
-    )
 
 
 def check_valence_rules(valence_rules: bool, has_lexicon: bool, text_score: bool = False) -> None:
