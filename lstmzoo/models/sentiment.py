@@ -31,7 +31,7 @@ from lstmzoo.data.text.corpus_id import CorpusClassifier
 from lstmzoo.data.text.features import TextFeaturizer, check_feature_options
 from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
 from lstmzoo.data.text.snippets import fetch_vader_lexicon
-from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
+from lstmzoo.data.text.tokenizer import MarkupMode, Tokenizer, TokenizerKind
 from lstmzoo.data.text.vectors import WordVectors, load_word_vectors
 from lstmzoo.data.text.vocab import PAD, PAD_ID, UNK, UNK_ID, Vocabulary
 from lstmzoo.errors import CheckpointError, ConfigError, DataError
@@ -169,8 +169,8 @@ class BiLSTMSentiment(ZooModule):
             weights, so a checkpoint reloads without the file. Words missing from the file keep a
             random vector (coverage is logged).
         freeze_embeddings: keep the embedding weights fixed during training.
-        tokenizer, lowercase, token_pattern, max_length: the tokenization of the training data
-            (linked from the data module), used by :meth:`predict_text`.
+        tokenizer, lowercase, token_pattern, markup, max_length: the tokenization of the training
+            data (linked from the data module), used by :meth:`predict_text`.
         lexicon: token valences as an extra input feature (linked from the data module's
             ``lexicon`` option): a ``{token: valence}`` dict, or, when loading a checkpoint,
             ``"vader"`` / the path of a lexicon file to check against the stored one. The dict
@@ -223,6 +223,7 @@ class BiLSTMSentiment(ZooModule):
         tokenizer: TokenizerKind = "word",
         lowercase: bool = True,
         token_pattern: Optional[str] = None,
+        markup: MarkupMode = "keep",
         max_length: Optional[PositiveInt] = 256,
         lexicon: Union[dict, str, None] = None,  # dict[str, float]; bare for fast validation
         lexicon_sha256: Optional[str] = None,
@@ -257,7 +258,7 @@ class BiLSTMSentiment(ZooModule):
         check_feature_options(char_ngram_buckets, char_ngram_orders, max_char_ngrams)
         self.vocabulary = Vocabulary(vocab)
         self.classes = classes
-        self.text_tokenizer = Tokenizer(tokenizer, lowercase, token_pattern)
+        self.text_tokenizer = Tokenizer(tokenizer, lowercase, token_pattern, markup)
         self.max_length = max_length
         self.pack = pack
         self.word_dropout = word_dropout

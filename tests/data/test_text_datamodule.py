@@ -190,6 +190,7 @@ def test_adopt_model_kwargs_needs_no_training_data(tmp_path: Path) -> None:
     )
     dm.setup("predict")
     assert dm.predict_set.ids[0].tolist() == [2]
+    assert dm.tokenizer.markup == "keep"  # checkpoints from before the option kept markup
 
 
 def test_train_loader_buckets_lengths_and_pads(tmp_path: Path) -> None:

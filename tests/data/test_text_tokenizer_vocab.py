@@ -34,7 +34,12 @@ def test_tokenizer_config_round_trip() -> None:
     tok = Tokenizer("word", lowercase=False, pattern=r"\w+")
     again = Tokenizer(**tok.config())
     assert again("A b-c") == tok("A b-c") == ["A", "b", "c"]
-    assert Tokenizer("char").config() == {"kind": "char", "lowercase": True, "pattern": None}
+    assert Tokenizer("char").config() == {
+        "kind": "char",
+        "lowercase": True,
+        "pattern": None,
+        "markup": "keep",
+    }
 
 
 def test_vocab_specials_and_unknown() -> None:
@@ -86,9 +91,34 @@ def test_social_tokenizer_keeps_emoticons_negations_and_intensity() -> None:
         "kind": "social",
         "lowercase": True,
         "pattern": None,
+        "markup": "keep",
     }
     with pytest.raises(ValueError, match="pattern only applies"):
         Tokenizer("social", pattern=r"\w+")
+
+
+def test_social_tokenizer_drops_markup_with_its_flags() -> None:
+    text = "@bob LOVED it http://x.io/a www.y.org :) RT @ann_1 SOOO good"
+    keep = Tokenizer("social")
+    assert keep(text) == [
+        "@user", "loved", "it", "<url>", "<url>", ":)", "rt", "@user", "soo", "good",
+    ]  # fmt: skip
+    drop = Tokenizer("social", markup="drop")
+    tokens, caps, elongated = drop.analyze(text)
+    assert tokens == ["loved", "it", ":)", "rt", "soo", "good"]
+    # the flags stay aligned with the tokens that remain
+    assert caps == [True, False, False, True, True, False]
+    assert elongated == [False, False, False, False, True, False]
+    assert drop("@bob http://x.io") == []
+    again = Tokenizer(**drop.config())
+    assert again.markup == "drop" and again(text) == drop(text)
+
+
+def test_markup_option_errors() -> None:
+    with pytest.raises(ValueError, match="unknown markup mode 'strip'; choose 'keep' or 'drop'"):
+        Tokenizer("social", markup="strip")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="applies to the 'social' tokenizer only"):
+        Tokenizer("word", markup="drop")
 
 
 def test_word_tokenizer_analyze_matches_call() -> None:

@@ -345,6 +345,31 @@ def test_token_features_widen_the_encoder_input_only() -> None:
 
 # Lightning's pytree helper calls a torch API that torch 2.13 deprecates: not ours to fix
 @pytest.mark.filterwarnings("ignore:.*isinstance\\(treespec, LeafSpec\\)")
+def test_dropped_markup_travels_through_the_checkpoint(tmp_path: Path) -> None:
+    files = write_tiny_dataset(tmp_path / "data")
+    dm = TextClassificationData(
+        train_file=str(files["train"]), val_file=str(files["val"]), batch_size=16, seed=0,
+        tokenizer="social", markup="drop",
+    )  # fmt: skip
+    torch.manual_seed(0)
+    model = BiLSTMSentiment(**dm.model_kwargs(), embedding_dim=12, hidden_size=8, lr=0.01)
+    trainer = _trainer(tmp_path / "run")
+    trainer.fit(model, datamodule=dm)
+    ckpt = tmp_path / "markup.ckpt"
+    trainer.save_checkpoint(ckpt)
+    again = BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu", weights_only=True)
+    assert again.hparams["markup"] == "drop"
+    again.eval()
+    plain, marked = again.predict_text(["good film", "@bob good film http://x.io/a"])
+    assert marked["probabilities"] == pytest.approx(plain["probabilities"], abs=1e-6)
+    # a data module that tests or predicts with the checkpoint tokenizes the same way
+    other = TextClassificationData(train_file=str(files["train"]), tokenizer="social")
+    other.adopt_model_kwargs(dict(again.hparams))
+    assert other.tokenizer("@bob good") == ["good"]
+
+
+# Lightning's pytree helper calls a torch API that torch 2.13 deprecates: not ours to fix
+@pytest.mark.filterwarnings("ignore:.*isinstance\\(treespec, LeafSpec\\)")
 def test_general_features_fit_test_per_corpus_and_reload(tmp_path: Path) -> None:
     folder = write_rated_corpora(tmp_path / "hutto", n=60)
     lex_path = write_lexicon(tmp_path / "lex.txt")

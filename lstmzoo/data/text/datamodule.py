@@ -46,7 +46,7 @@ from lstmzoo.data.text.snippets import (
     fetch_movie_snippets,
     fetch_vader_lexicon,
 )
-from lstmzoo.data.text.tokenizer import Tokenizer, TokenizerKind
+from lstmzoo.data.text.tokenizer import MarkupMode, Tokenizer, TokenizerKind
 from lstmzoo.data.text.vocab import PAD_ID, UNK_ID, Vocabulary
 from lstmzoo.errors import CheckpointError, ConfigError, DataError
 
@@ -218,8 +218,9 @@ class TextClassificationData(ZooDataModule):
             Validation and test always use the hard labels (rating > 0).
         val_fraction, test_fraction: split sizes cut from the data when no file gives them.
         split_seed: seed of those cuts (keep it fixed to compare runs).
-        tokenizer, lowercase, token_pattern: see :class:`~lstmzoo.data.text.Tokenizer`
-            (``"social"`` keeps emoticons and marks ALL CAPS and elongations).
+        tokenizer, lowercase, token_pattern, markup: see :class:`~lstmzoo.data.text.Tokenizer`
+            (``"social"`` keeps emoticons and marks ALL CAPS and elongations; with it,
+            ``markup="drop"`` leaves URLs and @mentions out of the tokens).
         lexicon: a per-token valence feature from a sentiment lexicon: ``"vader"`` (the lexicon
             of the same vaderSentiment source distribution) or the path of a file in VADER's
             format (see :mod:`lstmzoo.data.text.lexicon`). The model stores the lexicon and its
@@ -288,6 +289,7 @@ class TextClassificationData(ZooDataModule):
         tokenizer: TokenizerKind = "word",
         lowercase: bool = True,
         token_pattern: Optional[str] = None,
+        markup: MarkupMode = "keep",
         lexicon: Optional[str] = None,
         token_flags: bool = False,
         valence_rules: bool = False,
@@ -372,7 +374,7 @@ class TextClassificationData(ZooDataModule):
         self.val_fraction = val_fraction
         self.test_fraction = test_fraction
         self.split_seed = split_seed
-        self.tokenizer = Tokenizer(tokenizer, lowercase, token_pattern)
+        self.tokenizer = Tokenizer(tokenizer, lowercase, token_pattern, markup)
         self.min_freq = min_freq
         self.max_vocab_size = max_vocab_size
         self.max_length = max_length
@@ -697,6 +699,7 @@ class TextClassificationData(ZooDataModule):
             "tokenizer": self.tokenizer.kind,
             "lowercase": self.tokenizer.lowercase,
             "token_pattern": self.tokenizer.config()["pattern"],
+            "markup": self.tokenizer.markup,
             "max_length": self.max_length,
             "lexicon": dict(lexicon.values) if lexicon is not None else None,
             "lexicon_sha256": lexicon.sha256 if lexicon is not None else None,
@@ -724,6 +727,7 @@ class TextClassificationData(ZooDataModule):
                 kwargs["tokenizer"],
                 bool(kwargs.get("lowercase", True)),
                 kwargs.get("token_pattern"),
+                kwargs.get("markup", "keep"),  # checkpoints from before the option kept markup
             )
         if "max_length" in kwargs:
             self.max_length = kwargs["max_length"]

@@ -8,9 +8,10 @@ Two kinds, both described by plain values so a model can store them in its hyper
 * ``"char"``: one token per character, whitespace runs collapsed to a single space.
 * ``"social"``: for reviews and tweets. Keeps emoticons whole (``":-)"``, ``":D"``, ``"<3"``,
   ``"xD"``, ``"(:"``), keeps ``"!"`` and ``"?"`` (one token each), keeps negations with their
-  apostrophe (``"don't"``, ``"isn't"``), maps URLs to ``"<url>"`` and ``@mentions`` to ``"@user"``,
-  and cuts letter runs of three or more to two (``"soooo"`` -> ``"soo"``). Only words are
-  lower-cased (emoticons keep their case: ``":D"`` is not ``":d"``).
+  apostrophe (``"don't"``, ``"isn't"``), maps URLs to ``"<url>"`` and ``@mentions`` to ``"@user"``
+  (or, with ``markup="drop"``, leaves both out), and cuts letter runs of three or more to two
+  (``"soooo"`` -> ``"soo"``). Only words are lower-cased (emoticons keep their case: ``":D"`` is
+  not ``":d"``).
 
 :meth:`Tokenizer.analyze` also tells, per token, whether it was written in ALL CAPS and whether
 it was elongated, before lower-casing and run-cutting erased that: the intensity cues a
@@ -22,13 +23,16 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-__all__ = ["DEFAULT_WORD_PATTERN", "Tokenizer", "TokenizerKind"]
+__all__ = ["DEFAULT_WORD_PATTERN", "MarkupMode", "Tokenizer", "TokenizerKind"]
 
 #: words (letters / digits / underscore, with inner apostrophes) or single punctuation marks
 DEFAULT_WORD_PATTERN = r"\w+(?:'\w+)*|[^\w\s]"
 
 TokenizerKind = Literal["word", "char", "social"]
 KINDS = ("word", "char", "social")
+#: what the ``"social"`` tokenizer does with URLs and @mentions
+MarkupMode = Literal["keep", "drop"]
+MARKUP_MODES = ("keep", "drop")
 
 _SPACES = re.compile(r"\s+")
 _EYES, _NOSE = r"[:;=8]", r"[-o*'^]?"
@@ -58,21 +62,39 @@ class Tokenizer:
         lowercase: lower-case the text first.
         pattern: the regular expression of one word token (``kind="word"`` only); default
             :data:`DEFAULT_WORD_PATTERN`.
+        markup: URLs and @mentions (``kind="social"`` only): ``"keep"`` maps them to the tokens
+            ``"<url>"`` and ``"@user"``, ``"drop"`` leaves them out. They carry no sentiment,
+            and a model trained on text without them (reviews, editorials) reads such unseen
+            tokens as noise; ``"drop"`` keeps them from reaching it at all.
 
     >>> Tokenizer()("Not bad, REALLY!")
     ['not', 'bad', ',', 'really', '!']
     >>> Tokenizer("char")("Hi  you")
     ['h', 'i', ' ', 'y', 'o', 'u']
+    >>> Tokenizer("social", markup="drop")("@ann Loved it :) https://t.co/x")
+    ['loved', 'it', ':)']
     """
 
     def __init__(
-        self, kind: TokenizerKind = "word", lowercase: bool = True, pattern: str | None = None
+        self,
+        kind: TokenizerKind = "word",
+        lowercase: bool = True,
+        pattern: str | None = None,
+        markup: MarkupMode = "keep",
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown tokenizer {kind!r}; choose 'word', 'char' or 'social'")
         if pattern is not None and kind != "word":  # "char" and "social" have fixed rules
             raise ValueError("a token pattern only applies to the 'word' tokenizer")
+        if markup not in MARKUP_MODES:
+            raise ValueError(f"unknown markup mode {markup!r}; choose 'keep' or 'drop'")
+        if markup != "keep" and kind != "social":  # only "social" recognises URLs / mentions
+            raise ValueError(
+                f"markup={markup!r} applies to the 'social' tokenizer only (it is the one that "
+                f"recognises URLs and @mentions), not to {kind!r}"
+            )
         self.kind = kind
+        self.markup: MarkupMode = markup
         self.lowercase = lowercase
         self.pattern = pattern or DEFAULT_WORD_PATTERN
         try:
@@ -106,6 +128,7 @@ class Tokenizer:
             return tokens, caps, elongated
         runs = _LONG_RUN.search(text) is not None  # most texts have none: skip the per-word test
         lowercase = self.lowercase
+        keep_markup = self.markup == "keep"
         for match in _SOCIAL.finditer(text):
             raw, group = match.group(), match.lastgroup
             stretched = False
@@ -116,10 +139,10 @@ class Tokenizer:
                     stretched = tok != raw
                 if lowercase:
                     tok = tok.lower()
-            elif group == "url":
-                tok = "<url>"
-            elif group == "user":
-                tok = "@user"
+            elif group == "url" or group == "user":
+                if not keep_markup:
+                    continue
+                tok = "<url>" if group == "url" else "@user"
             else:
                 tok = raw
             tokens.append(tok)
@@ -133,11 +156,13 @@ class Tokenizer:
             "kind": self.kind,
             "lowercase": self.lowercase,
             "pattern": self.pattern if self.kind == "word" else None,
+            "markup": self.markup,
         }
 
     def __repr__(self) -> str:
         return (
-            f"Tokenizer(kind={self.kind!r}, lowercase={self.lowercase}, pattern={self.pattern!r})"
+            f"Tokenizer(kind={self.kind!r}, lowercase={self.lowercase}, pattern={self.pattern!r}, "
+            f"markup={self.markup!r})"
         )
 
 
