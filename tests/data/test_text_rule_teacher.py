@@ -61,6 +61,35 @@ def test_targets_mix_the_label_and_the_rules_verdict(
     assert "y_soft" not in next(iter(dm.val_dataloader()))
 
 
+@pytest.mark.parametrize("mixed_weight", [0.2, 0.0])
+def test_unanimous_texts_get_their_own_weight(tmp_path: Path, mixed_weight: float) -> None:
+    texts = {
+        "a good great film": (1, True),
+        "not bad at all": (1, True),  # the negation turns "bad" positive: still one sign
+        "good cast but awful plot": (0, False),
+        "great fun, bad ending": (1, False),
+        "awful :(": (0, True),
+        "no lexicon word here": (1, None),
+    }
+    rows = [(t, "positive" if y else "negative") for t, (y, _) in texts.items()] * 4
+    dm = TextClassificationData(
+        train_file=str(write_csv(tmp_path / "mixed.csv", rows)),
+        val_file=str(write_csv(tmp_path / "val.csv", rows[:6])),
+        lexicon=str(write_lexicon(tmp_path / "lex.txt")),
+        tokenizer="social", valence_rules=True, rule_teacher=mixed_weight,
+        rule_teacher_unanimous=0.5,
+    )  # fmt: skip
+    dm.setup("fit")
+    train = dm.train_set
+    assert train.soft_targets is not None
+    for text, score, (_, pos) in zip(train.texts, _scores(dm), train.soft_targets):
+        label, unanimous = texts[text]
+        assert (score == 0.0) == (unanimous is None)
+        w = 0.0 if unanimous is None else 0.5 if unanimous else mixed_weight
+        expected = (1 - w) * label + w * _sigmoid(5.0 * score)
+        assert pos == pytest.approx(expected, abs=1e-9)
+
+
 def test_no_teacher_leaves_the_targets_alone(tmp_path: Path) -> None:
     plain = _data(tmp_path, soft_labels=1.5)
     plain.setup("fit")
@@ -78,6 +107,10 @@ def test_rule_teacher_errors(tmp_path: Path) -> None:
         _data(tmp_path, valence_rules=False, rule_teacher=0.3)
     with pytest.raises(ConfigError, match=r"must lie in \[0, 1\), got 1.0"):
         _data(tmp_path, rule_teacher=1.0)
+    with pytest.raises(ConfigError, match=r"rule_teacher_unanimous .* got 1.5"):
+        _data(tmp_path, rule_teacher=0.3, rule_teacher_unanimous=1.5)
+    with pytest.raises(ConfigError, match="running score of valence_rules"):
+        _data(tmp_path, valence_rules=False, rule_teacher_unanimous=0.3)
     with pytest.raises(ConfigError, match="rule_teacher_scale must be > 0"):
         _data(tmp_path, rule_teacher=0.3, rule_teacher_scale=0.0)
     rows = [(f"good text {i}", "yes" if i % 2 else "no") for i in range(20)]

@@ -243,6 +243,12 @@ class TextClassificationData(ZooDataModule):
             keep the plain labels.
         rule_teacher_scale: slope of the rules' verdict ``sigmoid(rule_teacher_scale * s)``,
             ``s`` in (-1, 1): 5 turns a single "good" (s = 0.44) into p(positive) = 0.90.
+        rule_teacher_unanimous: the teacher's weight for the training texts whose lexicon words
+            are unanimous (every non-zero adjusted valence of one sign, as in "good fun" or
+            "not bad at all"); ``rule_teacher`` stays the weight of texts with words of both
+            signs ("great cast, dull plot"). The rules' verdict is right more often on the
+            first kind (on every rated corpus), so it can teach them harder. ``None``: one
+            weight for all.
         corpus_features: one more feature per training corpus on every token: the posterior of
             that corpus given the text, from a naive-Bayes classifier fitted on the training
             split (training texts get cross-fitted posteriors; see
@@ -297,6 +303,7 @@ class TextClassificationData(ZooDataModule):
         corpus_features: bool = False,
         rule_teacher: Probability = 0.0,
         rule_teacher_scale: PositiveFloat = 5.0,
+        rule_teacher_unanimous: Optional[Probability] = None,
         char_ngram_buckets: NonNegativeInt = 0,
         char_ngram_orders: list[int] = [3, 4],  # noqa: B006 - never mutated
         max_char_ngrams: PositiveInt = 16,
@@ -343,9 +350,12 @@ class TextClassificationData(ZooDataModule):
         check_valence_rules(valence_rules, lexicon is not None, text_score)
         self.valence_rules = valence_rules
         self.text_score = text_score
-        check_rule_teacher(rule_teacher, rule_teacher_scale, valence_rules)
+        check_rule_teacher(rule_teacher, rule_teacher_scale, valence_rules, rule_teacher_unanimous)
         self.rule_teacher = float(rule_teacher)
         self.rule_teacher_scale = float(rule_teacher_scale)
+        self.rule_teacher_unanimous = (
+            float(rule_teacher_unanimous) if rule_teacher_unanimous is not None else None
+        )
         self.corpus_features = corpus_features
         self._corpus_classifier: CorpusClassifier | None = None
         self._classifier_from_model = False
@@ -831,7 +841,7 @@ class TextClassificationData(ZooDataModule):
         soft = None
         if split == "train" and labelled and self.soft_labels is not None:
             soft = self._soft_targets(examples)
-        if split == "train" and labelled and self.rule_teacher > 0:
+        if split == "train" and labelled and self._teaches:
             assert feats is not None  # valence_rules is on
             soft = self._rule_taught_targets(labels, soft, feats)
         corpus = names = None
@@ -874,6 +884,11 @@ class TextClassificationData(ZooDataModule):
             out.append([1.0 - p, p])
         return out
 
+    @property
+    def _teaches(self) -> bool:
+        """Whether ``rule_teacher`` / ``rule_teacher_unanimous`` move any training target."""
+        return max(self.rule_teacher, self.rule_teacher_unanimous or 0.0) > 0.0
+
     def _rule_taught_targets(
         self,
         labels: Sequence[int],
@@ -895,7 +910,14 @@ class TextClassificationData(ZooDataModule):
             own = torch.tensor([p for _, p in soft], dtype=torch.float64)
         else:
             own = torch.tensor(labels, dtype=torch.float64)
-        weight = self.rule_teacher * (scores != 0).double()
+        weight = torch.full_like(scores, self.rule_teacher)
+        if self.rule_teacher_unanimous is not None:
+            column = self.featurizer().feature_names.index("adjusted_valence")
+            unanimous = torch.tensor(
+                [bool((f[:, column] >= 0).all() or (f[:, column] <= 0).all()) for f in feats]
+            )
+            weight[unanimous] = self.rule_teacher_unanimous
+        weight = weight * (scores != 0).double()
         positive = (1.0 - weight) * own + weight * teacher
         return torch.stack([1.0 - positive, positive], dim=1).tolist()
 

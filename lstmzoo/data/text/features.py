@@ -334,16 +334,20 @@ def check_valence_rules(valence_rules: bool, has_lexicon: bool, text_score: bool
         )
 
 
-def check_rule_teacher(weight: float, scale: float, valence_rules: bool) -> None:
-    """Raise :class:`ConfigError` for a rule teacher without the valence rules or out of range."""
-    if not 0.0 <= weight < 1.0:
-        raise ConfigError(
-            f"rule_teacher is the weight of the rules' verdict in the targets: it must lie in "
-            f"[0, 1), got {weight}"
-        )
+def check_rule_teacher(
+    weight: float, scale: float, valence_rules: bool, unanimous: float | None = None
+) -> None:
+    """Raise :class:`ConfigError` for a rule teacher without the valence rules or out of range
+    (``unanimous``: the weight for texts whose lexicon words all lean one way, if set)."""
+    for name, value in (("rule_teacher", weight), ("rule_teacher_unanimous", unanimous)):
+        if value is not None and not 0.0 <= value < 1.0:
+            raise ConfigError(
+                f"{name} is the weight of the rules' verdict in the targets: it must lie in "
+                f"[0, 1), got {value}"
+            )
     if scale <= 0.0:
         raise ConfigError(f"rule_teacher_scale must be > 0, got {scale}")
-    if weight > 0.0 and not valence_rules:
+    if max(weight, unanimous or 0.0) > 0.0 and not valence_rules:
         raise ConfigError(
             "rule_teacher trains towards the running score of valence_rules: set "
             "data.init_args.valence_rules: true (and a lexicon) as well, or drop rule_teacher"
