@@ -21,7 +21,7 @@ sentiment model can take as extra features.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 __all__ = ["DEFAULT_WORD_PATTERN", "MarkupMode", "Tokenizer", "TokenizerKind"]
 
@@ -29,10 +29,10 @@ __all__ = ["DEFAULT_WORD_PATTERN", "MarkupMode", "Tokenizer", "TokenizerKind"]
 DEFAULT_WORD_PATTERN = r"\w+(?:'\w+)*|[^\w\s]"
 
 TokenizerKind = Literal["word", "char", "social"]
-KINDS = ("word", "char", "social")
+KINDS: tuple[str, ...] = get_args(TokenizerKind)
 #: what the ``"social"`` tokenizer does with URLs and @mentions
 MarkupMode = Literal["keep", "drop"]
-MARKUP_MODES = ("keep", "drop")
+MARKUP_MODES: tuple[str, ...] = get_args(MarkupMode)
 
 _SPACES = re.compile(r"\s+")
 _EYES, _NOSE = r"[:;=8]", r"[-o*'^]?"
