@@ -102,7 +102,7 @@ def test_rule_bins_count_every_test_text_once_per_grouping(tmp_path: Path) -> No
 
     module = _load()
     folder = write_rated_corpora(tmp_path / "hutto", n=60)
-    splits = module.test_texts(["movies", "tweets"], str(folder), None)
+    splits = module.rated_texts(["movies", "tweets"], str(folder), None)
     data_args = {
         "corpora": ["movies", "tweets"], "snippets_file": str(folder), "tokenizer": "social",
         "lexicon": str(write_lexicon(tmp_path / "lex.txt")), "valence_rules": True,
@@ -132,3 +132,34 @@ def test_rule_bins_count_every_test_text_once_per_grouping(tmp_path: Path) -> No
         assert count(row[2]) + sum(count(row[i]) for i in word_columns) == n
     with pytest.raises(ValueError, match="valence_rules"):
         module.rule_scores(splits, {**data_args, "valence_rules": False})
+
+
+def test_the_whole_held_out_corpus_is_every_rated_text(tmp_path: Path) -> None:
+    """Leave one out is also scored on the whole held-out corpus: all three splits, each text
+    once, texts rated exactly 0 left out; the test split is part of it."""
+    from tests.helpers_text import write_rated_corpora
+
+    module = _load()
+    folder = write_rated_corpora(tmp_path / "hutto", n=60)
+    whole = module.rated_texts(["movies", "nyt"], str(folder), None, module.ALL_SPLITS)
+    test = module.rated_texts(["movies", "nyt"], str(folder), None)
+    rated = [i for i in range(1, 61) if i % 13]  # the fixture rates every 13th text 0
+    for corpus in ("movies", "nyt"):
+        texts, labels = whole[corpus]
+        numbers = sorted(int(t.split()[2]) for t in texts)
+        assert numbers == rated
+        assert labels == [int(int(t.split()[2]) % 2 == 0) for t in texts]  # odd ones negative
+        assert set(test[corpus][0]) < set(texts)
+
+
+def test_the_whole_corpus_table_averages_each_seed_over_the_corpora() -> None:
+    module = _load()
+    results = {
+        "whole_sizes": {"movies": 100, "tweets": 40},
+        "vader_whole": {"movies": 0.6, "tweets": 0.9},
+        "loo_whole": {"movies": [0.62, 0.66], "tweets": [0.86, 0.90]},
+    }
+    rows = module.whole_corpus_rows(results, ["movies", "tweets"])
+    assert rows[1] == ["movies (100)", "60.0", "64.0 ± 2.8"]
+    assert rows[2] == ["tweets (40)", "90.0", "88.0 ± 2.8"]
+    assert rows[3] == ["mean of corpora", "75.0", "76.0 ± 2.8 (74.0 / 78.0)"]
