@@ -34,6 +34,13 @@ KINDS: tuple[str, ...] = get_args(TokenizerKind)
 MarkupMode = Literal["keep", "drop"]
 MARKUP_MODES: tuple[str, ...] = get_args(MarkupMode)
 
+
+def _one_of(values: tuple[str, ...]) -> str:
+    """``('a', 'b', 'c')`` -> ``"'a', 'b' or 'c'"`` (for error messages)."""
+    quoted = [repr(v) for v in values]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
 _SPACES = re.compile(r"\s+")
 _EYES, _NOSE = r"[:;=8]", r"[-o*'^]?"
 _MOUTH = r"[)\](\[dDpP/\\:}{@|3oO0*]"
@@ -83,11 +90,11 @@ class Tokenizer:
         markup: MarkupMode = "keep",
     ) -> None:
         if kind not in KINDS:
-            raise ValueError(f"unknown tokenizer {kind!r}; choose 'word', 'char' or 'social'")
+            raise ValueError(f"unknown tokenizer {kind!r}; choose {_one_of(KINDS)}")
         if pattern is not None and kind != "word":  # "char" and "social" have fixed rules
             raise ValueError("a token pattern only applies to the 'word' tokenizer")
         if markup not in MARKUP_MODES:
-            raise ValueError(f"unknown markup mode {markup!r}; choose 'keep' or 'drop'")
+            raise ValueError(f"unknown markup mode {markup!r}; choose {_one_of(MARKUP_MODES)}")
         if markup != "keep" and kind != "social":  # only "social" recognises URLs / mentions
             raise ValueError(
                 f"markup={markup!r} applies to the 'social' tokenizer only (it is the one that "
