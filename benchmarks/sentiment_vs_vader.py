@@ -101,6 +101,8 @@ def vader_accuracy(splits: dict) -> dict[str, float]:
 
 
 def model_accuracy(ckpt: str, splits: dict, corpora: list[str]) -> dict[str, float]:
+    """The checkpoint's accuracy on ``splits[name]`` (``(texts, labels)``) for each name in
+    ``corpora``, loading it once."""
     from lstmzoo.models import BiLSTMSentiment
 
     model = BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu")
@@ -407,8 +409,10 @@ def main() -> None:
         results["loo_whole"] = {c: [] for c in corpora}
     for held in [] if args.no_loo else corpora:
         for ckpt in given.get(held) or [c for c, _ in trained[f"loo_{held}"]]:
-            results["loo"][held].append(model_accuracy(ckpt, splits, [held])[held])
-            results["loo_whole"][held].append(model_accuracy(ckpt, whole, [held])[held])
+            both = {"test": splits[held], "whole": whole[held]}
+            acc = model_accuracy(ckpt, both, ["test", "whole"])
+            results["loo"][held].append(acc["test"])
+            results["loo_whole"][held].append(acc["whole"])
     out.mkdir(parents=True, exist_ok=True)
     results["train_seconds"] = {  # the runs trained (or reused) by this call
         run[1].name: seconds
