@@ -217,6 +217,20 @@ def _wait(predicate, proc: subprocess.Popen, timeout: float = 240.0) -> None:
         time.sleep(0.5)
 
 
+def _wait_for_trial_pids(root: Path, proc: subprocess.Popen, ready=lambda: True) -> list[int]:
+    """Poll until a trial process runs (and ``ready()``): the pids seen at that moment, so the
+    caller acts on processes that were alive then rather than on a second look, by which time
+    a short trial may have finished."""
+    seen: list[int] = []
+
+    def predicate() -> bool:
+        seen[:] = _trial_pids(root)
+        return bool(seen) and ready()
+
+    _wait(predicate, proc)
+    return seen
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds trial processes through /proc")
 def test_resume_after_kill_9_of_the_runner_and_of_a_trial(tmp_path: Path) -> None:
@@ -231,8 +245,7 @@ def test_resume_after_kill_9_of_the_runner_and_of_a_trial(tmp_path: Path) -> Non
 
     # 1. kill -9 the runner once a trial has completed and others are running
     proc = _sweep_process(path, root, "--workers", "2")
-    _wait(lambda: complete() >= 1 and len(_trial_pids(root)) >= 1, proc)
-    orphans = _trial_pids(root)
+    orphans = _wait_for_trial_pids(root, proc, lambda: complete() >= 1)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 30
@@ -244,8 +257,7 @@ def test_resume_after_kill_9_of_the_runner_and_of_a_trial(tmp_path: Path) -> Non
 
     # 2. run again; kill -9 one trial process of the new runner
     proc = _sweep_process(path, root, "--workers", "2")
-    _wait(lambda: len(_trial_pids(root)) >= 1, proc)
-    victim = _trial_pids(root)[0]
+    victim = _wait_for_trial_pids(root, proc)[0]
     os.kill(victim, signal.SIGKILL)
     output = _finish(proc, timeout=600)
     assert proc.returncode == 0, output[-3000:]
@@ -267,7 +279,7 @@ def test_sigterm_stops_and_a_rerun_continues(tmp_path: Path) -> None:
     )
     root = tmp_path / "runs"
     proc = _sweep_process(path, root)
-    _wait(lambda: len(_trial_pids(root)) >= 1, proc)
+    _wait_for_trial_pids(root, proc)
     time.sleep(2.0)
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=120)
