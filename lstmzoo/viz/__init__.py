@@ -952,7 +952,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     fig.savefig(output, dpi=args.dpi)
     print(f"wrote {output}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
