@@ -20,6 +20,9 @@ checkpoints::
     python benchmarks/sentiment_vs_vader.py --seeds 1 2 3 --out runs/vs_vader
     python benchmarks/sentiment_vs_vader.py --general-ckpt a.ckpt b.ckpt --movie-ckpt m.ckpt \\
         --no-loo
+    # the shipped weights (a checkpoint argument also takes pretrained:bilstm_sentiment:TAG)
+    python benchmarks/sentiment_vs_vader.py --no-loo --general-ckpt \\
+        pretrained:bilstm_sentiment:general --movie-ckpt pretrained:bilstm_sentiment:movie_snippets
     # no training: how often the lexicon's rule score alone is right, by its size and by length
     python benchmarks/sentiment_vs_vader.py --rule-bins
     # a few steps per run, to check the pipeline end to end (numbers meaningless):
@@ -100,12 +103,24 @@ def vader_accuracy(splits: dict) -> dict[str, float]:
     return acc
 
 
+def load_sentiment(ckpt: str) -> Any:
+    """A checkpoint file, or shipped weights as ``pretrained:bilstm_sentiment[:TAG]``."""
+    if ckpt.startswith("pretrained:"):
+        from lstmzoo.weights import load_pretrained
+
+        model_name, _, tag = ckpt.removeprefix("pretrained:").partition(":")
+        if model_name != "bilstm_sentiment":
+            sys.exit(f"{ckpt!r}: only bilstm_sentiment weights can be compared with VADER")
+        return load_pretrained(model_name, tag or None)
+    from lstmzoo.models import BiLSTMSentiment
+
+    return BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu")
+
+
 def model_accuracy(ckpt: str, splits: dict, corpora: list[str]) -> dict[str, float]:
     """The checkpoint's accuracy on ``splits[name]`` (``(texts, labels)``) for each name in
     ``corpora``, loading it once."""
-    from lstmzoo.models import BiLSTMSentiment
-
-    model = BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu")
+    model = load_sentiment(ckpt)
     positive = model.classes.index("positive")
     acc = {}
     for corpus in corpora:

@@ -24,8 +24,10 @@ SHIPPED = list_cards(folder=_card_dir())
 IDS = [card.reference for card in SHIPPED]
 #: the models whose task means something on its own: each ships weights
 EXPECTED = {"lstm", "lstm_2layer", "bilstm_sentiment", "crnn_ocr"}
-#: what the package may add to a wheel
-MAX_TOTAL_BYTES = 25 * 10**6
+#: what the package may add to a wheel: the general sentiment weights (14 MB in float16, most of
+#: it the word and character n-gram embeddings) brought the total to about 27 MB; 40 MB keeps the
+#: wheel well under PyPI's 100 MB file limit with room for one more set of OCR weights
+MAX_TOTAL_BYTES = 40 * 10**6
 
 
 def test_every_model_with_a_task_of_its_own_ships_weights() -> None:
