@@ -1,19 +1,27 @@
-"""Text classification data: readers -> tokenizer -> vocabulary -> length-bucketed batches."""
+"""The text classification data module: readers -> tokenizer -> vocabulary -> length-bucketed
+batches.
+
+:class:`TextClassificationData` holds the options and the state of one data set (its splits,
+vocabulary, classes, lexicon and corpus classifier) and composes plain pieces that need no
+Lightning: the sources of the texts (:mod:`~lstmzoo.data.text.sources`), fixed splits
+(:mod:`~lstmzoo.data.text.splits`), several corpora (:mod:`~lstmzoo.data.text.corpora`),
+encoding (:mod:`~lstmzoo.data.text.encoding`), training targets
+(:mod:`~lstmzoo.data.text.targets`), the dataset and its batches
+(:mod:`~lstmzoo.data.text.dataset`, :mod:`~lstmzoo.data.text.loaders`) and what the model
+stores (:mod:`~lstmzoo.data.text.model_kwargs`).
+"""
 
 from __future__ import annotations
 
-import html
 import logging
-import math
-import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 import torch
 from torch import Tensor
-from torch.nn.utils.rnn import pad_sequence
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
+from typing_extensions import override
 
 from lstmzoo.argtypes import (
     ClosedUnitInterval,
@@ -23,7 +31,25 @@ from lstmzoo.argtypes import (
     Probability,
 )
 from lstmzoo.data.base import ZooDataModule
-from lstmzoo.data.text.corpus_id import CorpusClassifier, corpus_cues, cross_fitted_posteriors
+from lstmzoo.data.text.corpora import (
+    check_corpora,
+    check_corpus_balance,
+    check_corpus_features,
+    corpus_ids,
+    corpus_shares,
+    cue_sets,
+    fit_corpus_classifier,
+)
+from lstmzoo.data.text.corpus_id import CorpusClassifier, cross_fitted_posteriors
+from lstmzoo.data.text.dataset import EncodedTexts, text_collate
+from lstmzoo.data.text.encoding import (
+    build_vocabulary,
+    class_ids,
+    encode_texts,
+    encode_with_features,
+    encoding_stats,
+    training_classes,
+)
 from lstmzoo.data.text.features import (
     TextFeaturizer,
     check_feature_options,
@@ -31,136 +57,28 @@ from lstmzoo.data.text.features import (
     check_valence_rules,
 )
 from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
-from lstmzoo.data.text.readers import (
-    Example,
-    Format,
-    detect_format,
-    read_examples,
-    read_snippets,
-    where,
+from lstmzoo.data.text.loaders import eval_loader, train_loader
+from lstmzoo.data.text.model_kwargs import (
+    check_checkpoint_lexicon,
+    lexicon_kwargs,
+    stored_lexicon,
+    tokenizer_from_kwargs,
+    tokenizer_kwargs,
 )
-from lstmzoo.data.text.sampler import BucketBatchSampler
-from lstmzoo.data.text.snippets import (
-    check_corpus_names,
-    fetch_corpus,
-    fetch_movie_snippets,
-    fetch_vader_lexicon,
-)
+from lstmzoo.data.text.readers import Example, Format
+from lstmzoo.data.text.snippets import fetch_movie_snippets
+from lstmzoo.data.text.sources import TextSource, fetch_corpora, vader_lexicon_path
+from lstmzoo.data.text.splits import Split, check_fractions, check_neutral_splits, clean_splits
+from lstmzoo.data.text.targets import rule_taught_targets, soft_targets, teaches
 from lstmzoo.data.text.tokenizer import MarkupMode, Tokenizer, TokenizerKind
-from lstmzoo.data.text.vocab import PAD_ID, UNK_ID, Vocabulary
-from lstmzoo.errors import CheckpointError, ConfigError, DataError
+from lstmzoo.data.text.vocab import Vocabulary
+from lstmzoo.errors import DataError
 
+# EncodedTexts, encode_texts and text_collate live in dataset.py / encoding.py; they stay
+# importable from here, where they were first defined
 __all__ = ["EncodedTexts", "TextClassificationData", "encode_texts", "text_collate"]
 
 log = logging.getLogger(__name__)
-
-Split = Literal["train", "val", "test"]
-
-
-class EncodedTexts(Dataset):
-    """Token-id sequences with optional class ids, the raw texts and where each came from.
-
-    Items: ``{"ids": (T_i,) int64, "y": int (when labelled), "text": str, "line": int}``, plus
-    ``"y_soft": (C,)`` target probabilities when soft targets are given, ``"feats": (T_i, F)``
-    and ``"ngrams": (T_i, K)`` when token features are given (see
-    :mod:`lstmzoo.data.text.features`) and ``"corpus": int`` (an index into ``corpus_names``,
-    also given as ``"corpus_names"``) when the texts come from named corpora.
-    """
-
-    def __init__(
-        self,
-        ids: list[Tensor],
-        texts: list[str],
-        labels: list[int] | None = None,
-        lines: list[int] | None = None,
-        soft_targets: list[list[float]] | None = None,
-        feats: list[Tensor] | None = None,
-        ngrams: list[Tensor] | None = None,
-        corpus: list[int] | None = None,
-        corpus_names: list[str] | None = None,
-    ) -> None:
-        self.ids = ids
-        self.soft_targets = soft_targets
-        self.texts = texts
-        self.labels = labels
-        self.lines = lines if lines is not None else list(range(1, len(ids) + 1))
-        self.feats = feats
-        self.ngrams = ngrams
-        if (corpus is None) != (corpus_names is None):
-            raise ValueError("corpus and corpus_names go together")
-        self.corpus = corpus
-        self.corpus_names = corpus_names
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, index: int) -> dict[str, Any]:
-        item: dict[str, Any] = {"ids": self.ids[index], "text": self.texts[index]}
-        item["line"] = self.lines[index]
-        if self.labels is not None:
-            item["y"] = self.labels[index]
-        if self.soft_targets is not None:
-            item["y_soft"] = self.soft_targets[index]
-        if self.feats is not None:
-            item["feats"] = self.feats[index]
-        if self.ngrams is not None:
-            item["ngrams"] = self.ngrams[index]
-        if self.corpus is not None:
-            item["corpus"] = self.corpus[index]
-            item["corpus_names"] = self.corpus_names
-        return item
-
-    @property
-    def lengths(self) -> list[int]:
-        """Tokens per text (after truncation)."""
-        return [len(t) for t in self.ids]
-
-
-def text_collate(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Pad token ids with ``<pad>`` (0): ``{"x": (B, T_max) int64, "lengths": (B,), "y": (B,),
-    "text": list[str], "line": list[int]}`` (``y`` only for labelled samples; ``y_soft: (B, C)``
-    float target probabilities when the samples carry them; ``feats: (B, T_max, F)`` float and
-    ``ngrams: (B, T_max, K)`` int64, zero-padded, when the samples carry token features;
-    ``corpus: (B,)`` int64 with ``corpus_names: list[str]`` when they come from named corpora)."""
-    batch: dict[str, Any] = {
-        "x": pad_sequence([s["ids"] for s in samples], batch_first=True, padding_value=PAD_ID),
-        "lengths": torch.tensor([len(s["ids"]) for s in samples], dtype=torch.long),
-        "text": [s["text"] for s in samples],
-        "line": [s["line"] for s in samples],
-    }
-    if "y" in samples[0]:
-        batch["y"] = torch.tensor([s["y"] for s in samples], dtype=torch.long)
-    if "y_soft" in samples[0]:
-        batch["y_soft"] = torch.tensor([s["y_soft"] for s in samples], dtype=torch.float32)
-    for key in ("feats", "ngrams"):
-        if key in samples[0]:
-            batch[key] = pad_sequence([s[key] for s in samples], batch_first=True)
-    if "corpus" in samples[0]:
-        batch["corpus"] = torch.tensor([s["corpus"] for s in samples], dtype=torch.long)
-        batch["corpus_names"] = list(samples[0]["corpus_names"])
-    return batch
-
-
-def encode_texts(
-    texts: Sequence[str], tokenizer: Tokenizer, vocab: Vocabulary, max_length: int | None
-) -> tuple[list[Tensor], int, int]:
-    """Token ids of every text, truncated to ``max_length``.
-
-    A text without any token gets a single ``<unk>`` so that every length is >= 1.
-
-    Returns:
-        ``(ids, truncated, longest)``: the id tensors, how many texts were cut and the longest
-        token count before cutting.
-    """
-    out, truncated, longest = [], 0, 0
-    for text in texts:
-        ids = vocab.encode(tokenizer(text)) or [UNK_ID]
-        longest = max(longest, len(ids))
-        if max_length is not None and len(ids) > max_length:
-            ids = ids[:max_length]
-            truncated += 1
-        out.append(torch.tensor(ids, dtype=torch.long))
-    return out, truncated, longest
 
 
 class TextClassificationData(ZooDataModule):
@@ -321,29 +239,12 @@ class TextClassificationData(ZooDataModule):
     ) -> None:
         super().__init__(batch_size, num_workers, 0 if seed is None else seed)
         self.seed: int | None = seed
-        for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
-            if not 0.0 <= value < 1.0:
-                raise ValueError(f"{name} must lie in [0, 1), got {value}")
-        if val_fraction + test_fraction >= 1.0:
-            raise ValueError("val_fraction + test_fraction must be < 1")
+        check_fractions(val_fraction, test_fraction)
         if max_length is not None and max_length < 1:
             raise ValueError(f"max_length must be >= 1 or None, got {max_length}")
-        bad_splits = set(drop_neutral_from) - {"train", "val", "test"}
-        if bad_splits:
-            raise ValueError(
-                f"drop_neutral_from takes 'train', 'val', 'test', got {sorted(bad_splits)}"
-            )
-        if corpora is not None and train_file is not None:
-            raise ConfigError(
-                "set either data.init_args.corpora (the rated corpora) or train_file (your own "
-                "data), not both"
-            )
-        self.corpora: list[str] | None = (
-            check_corpus_names(corpora) if corpora is not None else None
-        )
-        if not 0.0 <= corpus_balance <= 1.0:
-            raise ValueError(f"corpus_balance must lie in [0, 1], got {corpus_balance}")
-        self.corpus_balance = float(corpus_balance)
+        check_neutral_splits(drop_neutral_from)
+        self.corpora: list[str] | None = check_corpora(corpora, train_file)
+        self.corpus_balance = check_corpus_balance(corpus_balance)
         check_feature_options(char_ngram_buckets, char_ngram_orders, max_char_ngrams)
         self.lexicon_source = lexicon
         self.token_flags = token_flags
@@ -402,18 +303,23 @@ class TextClassificationData(ZooDataModule):
     @property
     def uses_snippets(self) -> bool:
         """Whether the data is the movie-snippet set (default, or a snippets ``train_file``)."""
-        return (
-            self.corpora is not None
-            or self.train_file is None
-            or self._train_format() == "snippets"
-        )
+        return self._source().uses_snippets
 
-    def _train_format(self) -> str:
-        if self.train_file is None:
-            return "snippets"
-        if self.format != "auto":
-            return self.format
-        return detect_format(self.train_file, self.encoding)
+    def _source(self) -> TextSource:
+        """The texts the options name (made afresh: the options are plain attributes)."""
+        return TextSource(
+            self.train_file,
+            self.val_file,
+            self.test_file,
+            self.format,
+            self.text_column,
+            self.label_column,
+            self.encoding,
+            self.corpora,
+            self.val_fraction,
+            self.test_fraction,
+            self.split_seed,
+        )
 
     def _only_predicting_a_file(self) -> bool:
         """``trainer.predict`` on ``predict_file``: no split is read, so nothing to fetch."""
@@ -421,35 +327,25 @@ class TextClassificationData(ZooDataModule):
         state = getattr(trainer, "state", None)
         return self.predict_file is not None and getattr(state, "fn", None) == "predict"
 
+    @override
     def prepare_data(self) -> None:
         """Fetch the rated corpora (or the movie snippets) when they are the data, and the
         lexicon when one is named (nothing to fetch for the user's files, nor for predicting
         a ``predict_file``)."""
         fetch = not self._only_predicting_a_file()
         if fetch and self.corpora is not None:
-            local = self.snippets_file
-            if (
-                local is not None
-                and len(self.corpora) > 1
-                and not Path(local).expanduser().is_dir()
-                and not local.endswith((".tar.gz", ".tgz", ".tar"))
-            ):
-                raise ConfigError(
-                    f"data.init_args.snippets_file {local!r} is one corpus file, but corpora "
-                    f"names {len(self.corpora)}: give the vaderSentiment sdist, "
-                    "hutto_ICWSM_2014.tar.gz or a folder of the extracted *_GroundTruth.txt files"
-                )
-            for name in self.corpora:
-                if name not in self._corpus_paths:
-                    self._corpus_paths[name] = fetch_corpus(
-                        name, self.snippets_file, self.cache_dir, download=self.download
-                    )
+            fetch_corpora(
+                self.corpora, self.snippets_file, self.cache_dir, self.download, self._corpus_paths
+            )
         elif fetch and self.train_file is None and self._snippets_path is None:
             self._snippets_path = fetch_movie_snippets(
                 self.snippets_file, self.cache_dir, download=self.download
             )
         if self.lexicon_source is not None:
             self.get_lexicon()
+
+    def _describe_source(self) -> str:
+        return self._source().describe(self._snippets_path)
 
     # ------------------------------------------------------------------ token features
     @property
@@ -467,12 +363,7 @@ class TextClassificationData(ZooDataModule):
         """The lexicon of the ``lexicon`` option (read once), or the one adopted from a model."""
         if self._lexicon is None and self.lexicon_source is not None:
             if self.lexicon_source == "vader":
-                local = self.snippets_file
-                if local is not None and not (
-                    Path(local).is_dir() or Path(local).name.startswith("vaderSentiment")
-                ):
-                    local = None  # a single corpus file or the inner archive: no lexicon there
-                path = fetch_vader_lexicon(local, self.cache_dir, download=self.download)
+                path = vader_lexicon_path(self.snippets_file, self.cache_dir, self.download)
             else:
                 path = Path(self.lexicon_source).expanduser()
             self._lexicon = read_lexicon(path)
@@ -499,26 +390,12 @@ class TextClassificationData(ZooDataModule):
             )
         return self._featurizer
 
-    def _corpus_labels(self, examples: Sequence[Example]) -> list[int]:
-        assert self.corpora is not None
-        index = {name: i for i, name in enumerate(self.corpora)}
-        return [index[e.corpus] for e in examples]  # type: ignore[index]
-
-    def _check_corpus_features(self) -> None:
-        if self.corpora is None or len(self.corpora) < 2:
-            raise ConfigError(
-                "corpus_features tells the training corpora apart: it needs at least two "
-                f"data.init_args.corpora, got {self.corpora}; add corpora or drop corpus_features"
-            )
-
     def _training_cues(self) -> list[set[str]]:
         """The corpus cues of the training split's texts (computed once: the classifier and
         the cross-fitted posteriors both read them)."""
         if self._train_cues is None:
-            train = self.load_splits()["train"]
-            self._train_cues = [
-                corpus_cues(e.text, self.tokenizer.analyze(e.text)[0]) for e in train
-            ]
+            texts = [e.text for e in self.load_splits()["train"]]
+            self._train_cues = cue_sets(texts, self.tokenizer)
         return self._train_cues
 
     def corpus_classifier(self) -> CorpusClassifier | None:
@@ -527,63 +404,27 @@ class TextClassificationData(ZooDataModule):
         if not self.corpus_features:
             return None
         if self._corpus_classifier is None:
-            self._check_corpus_features()
+            check_corpus_features(self.corpora)
             assert self.corpora is not None
             train = self.load_splits()["train"]
-            self._corpus_classifier = CorpusClassifier.fit(
-                self._training_cues(), self._corpus_labels(train), self.corpora
-            )
-            log.info(
-                "corpus classifier: %d cues over %s from %d training texts",
-                len(self._corpus_classifier.cues),
-                ", ".join(self.corpora),
-                len(train),
+            self._corpus_classifier = fit_corpus_classifier(
+                self._training_cues(), corpus_ids(train, self.corpora), self.corpora
             )
         return self._corpus_classifier
 
-    def _read(self, path: str, split: str, require_label: bool = True) -> list[Example]:
-        fmt = self.format
-        if fmt == "aclimdb" or (fmt == "auto" and Path(path).is_dir()):
-            fmt = "aclimdb"
-        examples = read_examples(
-            path, fmt, self.text_column, self.label_column, require_label, split, self.encoding
+    def _training_posteriors(self, examples: Sequence[Example]) -> Tensor:
+        """Cross-fitted corpus posteriors of training texts: as noisy as the posteriors of
+        texts the classifier never saw. ``(N, K)``."""
+        self.corpus_classifier()  # checks the option
+        assert self.corpora is not None
+        cues = (
+            self._training_cues()  # the classifier's own, when it is the same split
+            if examples is self.load_splits()["train"]
+            else cue_sets([e.text for e in examples], self.tokenizer)
         )
-        return self._label_snippets(examples)
+        return cross_fitted_posteriors(cues, corpus_ids(examples, self.corpora), self.corpora)
 
-    @staticmethod
-    def _label_snippets(examples: list[Example]) -> list[Example]:
-        """Rated snippets get ``"positive"`` (rating > 0) or ``"negative"``."""
-        for e in examples:
-            if e.score is not None:
-                e.label = "positive" if e.score > 0 else "negative"
-        return examples
-
-    def _cut(self, examples: list[Example], fractions: Sequence[float]) -> list[list[Example]]:
-        """Seeded random cut of ``examples`` into ``len(fractions) + 1`` parts (the rest first)."""
-        g = torch.Generator().manual_seed(self.split_seed)
-        perm = torch.randperm(len(examples), generator=g).tolist()
-        sizes = [round(f * len(examples)) for f in fractions]
-        parts, start = [], len(examples) - sum(sizes)
-        parts.append([examples[i] for i in sorted(perm[:start])])
-        for size in sizes:
-            parts.append([examples[i] for i in sorted(perm[start : start + size])])
-            start += size
-        return parts
-
-    def _drop_neutral(self, examples: list[Example], split: str) -> list[Example]:
-        if split not in self.drop_neutral_from or self.neutral_band < 0:
-            return examples
-        kept = [e for e in examples if e.score is None or abs(e.score) > self.neutral_band]
-        if len(kept) < len(examples):
-            log.info(
-                "%s: dropped %d of %d snippets with |rating| <= %g (neutral_band)",
-                split,
-                len(examples) - len(kept),
-                len(examples),
-                self.neutral_band,
-            )
-        return kept
-
+    # ------------------------------------------------------------------ splits
     def load_splits(self) -> dict[str, list[Example]]:
         """The raw examples of every split that the configuration defines: ``{"train": [...],
         "val": [...], "test": [...]}`` (``test`` absent or empty where there is none), each an
@@ -595,74 +436,11 @@ class TextClassificationData(ZooDataModule):
         """
         if self._splits is not None:
             return self._splits
-        splits: dict[str, list[Example]] = {}
-        if self.corpora is not None:
-            splits = self._corpus_splits()
-        elif self.uses_snippets:
-            if self.train_file is None:
-                self.prepare_data()
-                assert self._snippets_path is not None
-                source = os.fspath(self._snippets_path)
-                examples = self._label_snippets(
-                    read_examples(source, "snippets", encoding=self.encoding)
-                )
-            else:
-                examples = self._read(self.train_file, "train", require_label=False)
-            train, val, test = self._cut(examples, [self.val_fraction, self.test_fraction])
-            splits = {"train": train, "val": val, "test": test}
-            for name in ("val", "test"):
-                file = self.val_file if name == "val" else self.test_file
-                if file is not None:
-                    splits[name] = self._read(file, name)
-        else:
-            assert self.train_file is not None
-            train = self._read(self.train_file, "train")
-            if self.val_file is not None:
-                splits["train"], splits["val"] = train, self._read(self.val_file, "val")
-            else:
-                splits["train"], splits["val"] = self._cut(train, [self.val_fraction])
-            if self.test_file is not None:
-                splits["test"] = self._read(self.test_file, "test")
-            elif self._train_format() == "aclimdb":
-                splits["test"] = self._read(self.train_file, "test")
-        for name in list(splits):
-            splits[name] = self._drop_neutral(self._drop_empty(splits[name], name), name)
-        self._splits = splits
-        return splits
-
-    def _corpus_splits(self) -> dict[str, list[Example]]:
-        """Each named corpus cut on its own (same seed and fractions), then concatenated."""
-        assert self.corpora is not None
-        self.prepare_data()
-        splits: dict[str, list[Example]] = {"train": [], "val": [], "test": []}
-        for name in self.corpora:
-            examples = self._label_snippets(
-                read_snippets(self._corpus_paths[name], encoding=self.encoding)
-            )
-            for e in examples:
-                e.corpus = name
-                if name == "tweets":
-                    e.text = html.unescape(e.text)
-            parts = self._cut(examples, [self.val_fraction, self.test_fraction])
-            for split, part in zip(("train", "val", "test"), parts):
-                splits[split].extend(part)
-        for name in ("val", "test"):
-            file = self.val_file if name == "val" else self.test_file
-            if file is not None:
-                splits[name] = self._read(file, name)
-        return splits
-
-    def _drop_empty(self, examples: list[Example], split: str) -> list[Example]:
-        kept = [e for e in examples if e.text.strip()]
-        if len(kept) < len(examples):
-            first = next(e for e in examples if not e.text.strip())
-            log.warning(
-                "%s: skipped %d empty or whitespace-only text(s) (first at %s)",
-                split,
-                len(examples) - len(kept),
-                where(first.source, first.line),
-            )
-        return kept
+        if self.train_file is None:  # the movie snippets or the rated corpora
+            self.prepare_data()
+        splits = self._source().splits(self._snippets_path, self._corpus_paths)
+        self._splits = clean_splits(splits, self.neutral_band, self.drop_neutral_from)
+        return self._splits
 
     # ------------------------------------------------------------------ vocabulary and classes
     def build_vocab(self) -> None:
@@ -673,30 +451,11 @@ class TextClassificationData(ZooDataModule):
         if not train:
             raise DataError(f"the training split is empty ({self._describe_source()})")
         if self.vocab is None:
-            self.vocab = Vocabulary.build(
-                (self.tokenizer(e.text) for e in train), self.min_freq, self.max_vocab_size
-            )
-            log.info(
-                "vocabulary: %d tokens from %d training texts (min_freq=%d, max_size=%s)",
-                len(self.vocab),
-                len(train),
-                self.min_freq,
-                self.max_vocab_size,
-            )
+            self.vocab = build_vocabulary(train, self.tokenizer, self.min_freq, self.max_vocab_size)
         if self.classes is None:
-            classes = sorted({e.label for e in train if e.label is not None})
-            if len(classes) < 2:
-                raise DataError(
-                    f"the training data has {len(classes)} distinct label(s) {classes}; "
-                    f"classification needs at least 2 ({self._describe_source()})"
-                )
-            self.classes = classes
+            self.classes = training_classes(train, self._describe_source())
 
-    def _describe_source(self) -> str:
-        if self.corpora is not None:
-            return f"corpora {', '.join(self.corpora)}"
-        return self.train_file or f"movie snippets from {self._snippets_path or 'the cache'}"
-
+    @override
     def model_kwargs(self) -> dict[str, Any]:
         """Vocabulary, classes, tokenization and token-feature options for the model (stored in
         its checkpoint; the lexicon as a plain ``{token: valence}`` dict with its SHA-256)."""
@@ -706,13 +465,9 @@ class TextClassificationData(ZooDataModule):
         return {
             "vocab": list(self.vocab.tokens),
             "classes": list(self.classes),
-            "tokenizer": self.tokenizer.kind,
-            "lowercase": self.tokenizer.lowercase,
-            "token_pattern": self.tokenizer.config()["pattern"],
-            "markup": self.tokenizer.markup,
+            **tokenizer_kwargs(self.tokenizer),
             "max_length": self.max_length,
-            "lexicon": dict(lexicon.values) if lexicon is not None else None,
-            "lexicon_sha256": lexicon.sha256 if lexicon is not None else None,
+            **lexicon_kwargs(lexicon),
             "token_flags": self.token_flags,
             "valence_rules": self.valence_rules,
             "text_score": self.text_score,
@@ -726,6 +481,7 @@ class TextClassificationData(ZooDataModule):
             "max_char_ngrams": self.max_char_ngrams,
         }
 
+    @override
     def adopt_model_kwargs(self, kwargs: dict[str, Any]) -> None:
         """Use a trained model's vocabulary, classes and tokenization."""
         if kwargs.get("vocab") is not None:
@@ -733,39 +489,20 @@ class TextClassificationData(ZooDataModule):
         if kwargs.get("classes") is not None:
             self.classes = list(kwargs["classes"])
         if "tokenizer" in kwargs:
-            self.tokenizer = Tokenizer(
-                kwargs["tokenizer"],
-                bool(kwargs.get("lowercase", True)),
-                kwargs.get("token_pattern"),
-                kwargs.get("markup", "keep"),  # checkpoints from before the option kept markup
-            )
+            self.tokenizer = tokenizer_from_kwargs(kwargs)
         if "max_length" in kwargs:
             self.max_length = kwargs["max_length"]
         self._adopt_features(kwargs)
 
     def _adopt_features(self, kwargs: dict[str, Any]) -> None:
         """Take the model's feature options; a lexicon configured here must be the model's."""
-        stored = kwargs.get("lexicon")
-        stored_sha = kwargs.get("lexicon_sha256")
-        if isinstance(stored, dict):
-            stored_sha = Lexicon(stored).sha256
+        stored, stored_sha = stored_lexicon(kwargs)
         if self.lexicon_source is not None:
             mine = self.get_lexicon()
             assert mine is not None
-            if stored_sha is None:
-                raise CheckpointError(
-                    f"the checkpoint was trained without lexicon features, but "
-                    f"data.init_args.lexicon is {self.lexicon_source!r}; remove that option"
-                )
-            if mine.sha256 != stored_sha:
-                raise CheckpointError(
-                    f"the lexicon {self.lexicon_source!r} ({len(mine)} tokens, sha256 "
-                    f"{mine.sha256[:12]}...) is not the one the checkpoint was trained with "
-                    f"(sha256 {stored_sha[:12]}...); drop data.init_args.lexicon to use the "
-                    "checkpoint's own copy"
-                )
-        elif isinstance(stored, dict):
-            self._lexicon = Lexicon(stored)
+            check_checkpoint_lexicon(self.lexicon_source, mine, stored_sha)
+        elif stored is not None:
+            self._lexicon = stored
         keys = ("token_flags", "valence_rules", "text_score", "char_ngram_buckets")
         for key in (*keys, "max_char_ngrams"):
             if key in kwargs:
@@ -788,153 +525,50 @@ class TextClassificationData(ZooDataModule):
         """Tokenize, look up and (when ``labelled``) map labels to class ids."""
         self.build_vocab()
         assert self.vocab is not None and self.classes is not None
-        labels = None
-        if labelled:
-            index = {c: i for i, c in enumerate(self.classes)}
-            labels = []
-            for e in examples:
-                if e.label not in index:
-                    column = 2 if e.score is not None else self.label_column
-                    raise DataError(
-                        f"{where(e.source, e.line, column)}: label {e.label!r} does not occur in "
-                        f"the training data (classes: {', '.join(map(repr, self.classes))})"
-                    )
-                labels.append(index[e.label])
+        labels = class_ids(examples, self.classes, self.label_column) if labelled else None
         texts = [e.text for e in examples]
         feats = ngrams = None
         if self.uses_features:
             posteriors = None
             if split == "train" and self.corpus_features and not self._classifier_from_model:
-                # cross-fitted: as noisy as the posteriors of texts the classifier never saw
-                self.corpus_classifier()  # checks the option
-                assert self.corpora is not None
-                cues = (
-                    self._training_cues()  # the classifier's own, when it is the same split
-                    if examples is self.load_splits()["train"]
-                    else [corpus_cues(t, self.tokenizer.analyze(t)[0]) for t in texts]
-                )
-                posteriors = cross_fitted_posteriors(
-                    cues, self._corpus_labels(examples), self.corpora
-                )
-            ids, feats, ngrams, truncated, longest = self._encode_with_features(texts, posteriors)
+                posteriors = self._training_posteriors(examples)
+            ids, feats, ngrams, truncated, longest = encode_with_features(
+                self.featurizer(), texts, self.max_length, posteriors
+            )
         else:
             ids, truncated, longest = encode_texts(
                 texts, self.tokenizer, self.vocab, self.max_length
             )
-        if truncated:
-            log.warning(
-                "%s: truncated %d of %d text(s) to max_length=%d tokens (the longest had %d)",
-                split,
-                truncated,
-                len(texts),
-                self.max_length,
-                longest,
-            )
-        unk = sum(int((t == UNK_ID).sum()) for t in ids)
-        tokens = sum(len(t) for t in ids)
-        self.stats[split] = {
-            "texts": len(ids),
-            "tokens": tokens,
-            "unk": unk,
-            "truncated": truncated,
-        }
+        self.stats[split] = encoding_stats(split, ids, truncated, longest, self.max_length)
         soft = None
         if split == "train" and labelled and self.soft_labels is not None:
-            soft = self._soft_targets(examples)
-        if split == "train" and labelled and self._teaches:
+            soft = soft_targets(examples, self.classes, self.soft_labels)
+        if split == "train" and labels is not None and self._teaches:
             assert feats is not None  # valence_rules is on
-            soft = self._rule_taught_targets(labels, soft, feats)
+            soft = rule_taught_targets(
+                labels,
+                soft,
+                feats,
+                self.featurizer().feature_names,
+                self.classes,
+                self.rule_teacher,
+                self.rule_teacher_scale,
+                self.rule_teacher_unanimous,
+            )
         corpus = names = None
         if self.corpora is not None and all(e.corpus is not None for e in examples):
             names = list(self.corpora)
-            index = {c: i for i, c in enumerate(names)}
-            corpus = [index[e.corpus] for e in examples]  # type: ignore[index]
+            corpus = corpus_ids(examples, names)
         return EncodedTexts(
             ids, texts, labels, [e.line for e in examples], soft, feats, ngrams, corpus, names
         )
 
-    def _encode_with_features(
-        self, texts: Sequence[str], corpus_posteriors: Tensor | None = None
-    ) -> tuple[list[Tensor], list[Tensor] | None, list[Tensor] | None, int, int]:
-        featurizer = self.featurizer()
-        encoded, counts = featurizer.encode_many(texts, corpus_posteriors)
-        ids = [e.ids for e in encoded]
-        feats = [e.feats for e in encoded]
-        ngrams = [e.ngrams for e in encoded]
-        limit = self.max_length
-        truncated = sum(1 for n in counts if limit is not None and n > limit)
-        longest = max(counts, default=0)
-        return (
-            ids,
-            feats if featurizer.num_features else None,
-            ngrams if featurizer.uses_ngrams else None,
-            truncated,
-            longest,
-        )
-
-    def _soft_targets(self, examples: Sequence[Example]) -> list[list[float]] | None:
-        assert self.classes is not None and self.soft_labels is not None
-        if self.classes != ["negative", "positive"] or any(e.score is None for e in examples):
-            log.info("soft_labels applies to rated snippets only: training on hard labels")
-            return None
-        scale = self.soft_labels
-        out = []
-        for e in examples:
-            p = 1.0 / (1.0 + math.exp(-scale * float(e.score or 0.0)))
-            out.append([1.0 - p, p])
-        return out
-
     @property
     def _teaches(self) -> bool:
         """Whether ``rule_teacher`` / ``rule_teacher_unanimous`` move any training target."""
-        return max(self.rule_teacher, self.rule_teacher_unanimous or 0.0) > 0.0
+        return teaches(self.rule_teacher, self.rule_teacher_unanimous)
 
-    def _rule_taught_targets(
-        self,
-        labels: Sequence[int],
-        soft: list[list[float]] | None,
-        feats: Sequence[Tensor],
-    ) -> list[list[float]]:
-        """The training targets moved towards the rules' verdict (see ``rule_teacher``)."""
-        assert self.classes is not None
-        if self.classes != ["negative", "positive"]:
-            raise ConfigError(
-                "rule_teacher needs the classes 'negative' and 'positive' (the rules score "
-                f"polarity), the training data has {self.classes}: drop "
-                "data.init_args.rule_teacher"
-            )
-        column = self.featurizer().feature_names.index("running_score")
-        scores = torch.stack([f[-1, column] for f in feats]).double()
-        teacher = torch.sigmoid(self.rule_teacher_scale * scores)
-        if soft is not None:
-            own = torch.tensor([p for _, p in soft], dtype=torch.float64)
-        else:
-            own = torch.tensor(labels, dtype=torch.float64)
-        weight = torch.full_like(scores, self.rule_teacher)
-        if self.rule_teacher_unanimous is not None:
-            column = self.featurizer().feature_names.index("adjusted_valence")
-            unanimous = torch.tensor(
-                [bool((f[:, column] >= 0).all() or (f[:, column] <= 0).all()) for f in feats]
-            )
-            weight[unanimous] = self.rule_teacher_unanimous
-        weight = weight * (scores != 0).double()
-        positive = (1.0 - weight) * own + weight * teacher
-        return torch.stack([1.0 - positive, positive], dim=1).tolist()
-
-    def _predict_examples(self) -> list[Example]:
-        assert self.predict_file is not None
-        examples = self._read(self.predict_file, "predict", require_label=False)
-        empty = [e for e in examples if not e.text.strip()]
-        if empty and not self.skip_empty_predict:
-            first = empty[0]
-            raise DataError(
-                f"{where(first.source, first.line)}: empty text in the prediction input "
-                f"({len(empty)} in all); remove it or set data.init_args.skip_empty_predict: true"
-            )
-        if empty:
-            log.warning("predict: skipped %d empty line(s) of %s", len(empty), self.predict_file)
-        return [e for e in examples if e.text.strip()]
-
+    @override
     def setup(self, stage: str | None = None) -> None:
         if stage in (None, "fit"):
             splits = self.load_splits()
@@ -959,7 +593,8 @@ class TextClassificationData(ZooDataModule):
             self.test_set = self.encode(test, "test")
         if stage in (None, "predict") and self.predict_set is None:
             if self.predict_file is not None:
-                self.predict_set = self.encode(self._predict_examples(), "predict", labelled=False)
+                examples = self._source().read_predict(self.predict_file, self.skip_empty_predict)
+                self.predict_set = self.encode(examples, "predict", labelled=False)
             else:
                 self.predict_set = self.encode(self.load_splits()["test"], "test")
 
@@ -967,53 +602,35 @@ class TextClassificationData(ZooDataModule):
     def _eval_loader(self, dataset: EncodedTexts | None, name: str, keep_order: bool) -> DataLoader:
         if dataset is None:
             raise RuntimeError(f"{type(self).__name__} has no {name} split: call setup() first")
-        if keep_order or not self.bucketing:
-            return DataLoader(
-                dataset,
-                batch_size=self.batch_size,
-                shuffle=False,
-                collate_fn=text_collate,
-                num_workers=self.num_workers,
-            )
-        return DataLoader(
-            dataset,
-            batch_sampler=BucketBatchSampler(dataset.lengths, self.batch_size, shuffle=False),
-            collate_fn=text_collate,
-            num_workers=self.num_workers,
-        )
+        return eval_loader(dataset, self.batch_size, self.num_workers, self.bucketing, keep_order)
 
+    @override
     def train_dataloader(self) -> DataLoader:
         if self.train_set is None:
             raise RuntimeError(f"{type(self).__name__} has no train split: call setup('fit') first")
         assert isinstance(self.train_set, EncodedTexts)
-        groups = shares = None
-        corpus = self.train_set.corpus
-        if corpus is not None and self.corpus_balance != 1.0:
-            sizes = [corpus.count(k) for k in range(len(self.train_set.corpus_names or []))]
-            weights = [n**self.corpus_balance if n else 0.0 for n in sizes]
-            groups, shares = corpus, [w / sum(weights) for w in weights]
-        sampler = BucketBatchSampler(
-            self.train_set.lengths,
+        shares = None
+        if self.train_set.corpus is not None:
+            count = len(self.train_set.corpus_names or [])
+            shares = corpus_shares(self.train_set.corpus, count, self.corpus_balance)
+        return train_loader(
+            self.train_set,
             self.batch_size,
-            pool_batches=self.pool_batches if self.bucketing else 1,
-            shuffle=True,
+            self.num_workers,
+            bucketing=self.bucketing,
+            pool_batches=self.pool_batches,
             seed=self.seed if self.seed is not None else torch.initial_seed() % (1 << 31),
-            groups=groups,
             group_shares=shares,
         )
-        return DataLoader(
-            self.train_set,
-            batch_sampler=sampler,
-            collate_fn=text_collate,
-            num_workers=self.num_workers,
-            persistent_workers=self.num_workers > 0,
-        )
 
+    @override
     def val_dataloader(self) -> DataLoader:
         return self._eval_loader(self.val_set, "validation", keep_order=False)  # type: ignore[arg-type]
 
+    @override
     def test_dataloader(self) -> DataLoader:
         return self._eval_loader(self.test_set, "test", keep_order=False)  # type: ignore[arg-type]
 
+    @override
     def predict_dataloader(self) -> DataLoader:
         return self._eval_loader(self.predict_set, "predict", keep_order=True)  # type: ignore[arg-type]
