@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 import torch
 
-from lstmzoo.checkpoint import load_model
 from lstmzoo.errors import ConfigError
+from lstmzoo.factory import load_model
 from lstmzoo.inference import onnx_bytes
 
 __all__ = ["export_command", "export_model"]

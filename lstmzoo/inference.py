@@ -37,6 +37,7 @@ from torch import Tensor, nn
 
 from lstmzoo.errors import ConfigError
 from lstmzoo.nn.loop import loop_elman_layers
+from lstmzoo.torch_ties import inplace_version
 
 __all__ = [
     "QUANTIZATIONS",
@@ -226,7 +227,7 @@ def equal_length_batches(lengths: Sequence[int], batch_size: int) -> list[list[i
 def _weights_state(model: nn.Module) -> tuple:
     """Changes whenever a parameter or buffer is replaced or modified in place."""
     return tuple(
-        (t.data_ptr(), t._version, t.device.type)  # _version: torch's in-place counter
+        (t.data_ptr(), inplace_version(t), t.device.type)
         for t in (*model.parameters(), *model.buffers())
     )
 

@@ -9,6 +9,15 @@ names can share one class (``lstm`` and ``lstm_2layer`` are one class with diffe
 Third-party packages add models through the entry-point group ``lstmzoo.models``: each entry
 point is loaded on first use; loading it may call :func:`register_model` itself, or it may point
 at a LightningModule class, which is then registered under the entry point's name.
+
+The registry is a leaf of the package: it knows names, classes and defaults, and builds a model
+from them (:meth:`ModelSpec.build`). Building one from weights or a checkpoint is the job of
+:mod:`lstmzoo.factory` (``create_model``, ``load_model``), which sits on top of the registry and
+of :mod:`lstmzoo.weights`. Besides the leaves (errors, :mod:`lstmzoo.signatures`), the registry
+reads the weights' cards (data, :mod:`lstmzoo.weights.cards`) for ``list_models(pretrained=True)``
+and the recipes for :meth:`ModelSpec.config_path`. The one import back is :mod:`lstmzoo.models`,
+loaded on first use so that the built-in models register themselves (they import
+:func:`register_model` from here): the package's one import cycle, on purpose.
 """
 
 from __future__ import annotations
@@ -23,11 +32,13 @@ from importlib.metadata import entry_points
 from typing import Any, TypeVar
 
 from lstmzoo.errors import ConfigError
+from lstmzoo.signatures import check_init_kwargs
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "ModelSpec",
     "UnknownModelError",
-    "create_model",
+    "check_init_kwargs",
     "get_model_spec",
     "list_models",
     "register_model",
@@ -123,24 +134,6 @@ def register_model(
     return decorator
 
 
-def check_init_kwargs(cls: type, kwargs: dict[str, Any], where: str) -> None:
-    """Raise ``TypeError`` naming every key of ``kwargs`` that ``cls.__init__`` does not accept."""
-    params = inspect.signature(cls.__init__).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return
-    unknown = [k for k in kwargs if k not in params or k == "self"]
-    if unknown:
-        known = [k for k in params if k != "self"]
-        hints = []
-        for key in unknown:
-            close = difflib.get_close_matches(key, known, n=1)
-            hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise TypeError(
-            f"{where}: unknown argument(s) {', '.join(hints)} for {cls.__name__}; "
-            f"accepted: {', '.join(known)}"
-        )
-
-
 def _load_entry_points() -> None:
     global _entry_points_loaded
     if _entry_points_loaded:
@@ -173,7 +166,7 @@ def list_models(pattern: str | Iterable[str] = "*", *, pretrained: bool = False)
     patterns = [pattern] if isinstance(pattern, str) else list(pattern)
     names = sorted(n for n in _REGISTRY if any(fnmatch.fnmatchcase(n, p) for p in patterns))
     if pretrained:
-        from lstmzoo.weights import list_cards
+        from lstmzoo.weights.cards import list_cards  # cards are data: no loading code
 
         with_weights = {card.model for card in list_cards()}
         names = [n for n in names if n in with_weights]
@@ -192,25 +185,3 @@ def get_model_spec(name: str) -> ModelSpec:
             f"unknown model {name!r}.{hint} Registered models: {', '.join(sorted(_REGISTRY))} "
             "(see `lstmzoo list`)"
         ) from None
-
-
-def create_model(name: str, *, pretrained: bool | str = False, **overrides: Any) -> Any:
-    """Build the registered model ``name``; ``overrides`` replace its default init arguments.
-
-    Args:
-        pretrained: ``True`` loads the model's default shipped weights, a string picks them by
-            tag (``lstmzoo.weights.available_tags(name)``); the constructor arguments then come
-            from the weights' card and ``overrides`` may only change what leaves the weights'
-            shapes alone (``lr``, dropout, ...). The model comes back in eval mode.
-
-    Raises:
-        UnknownModelError: ``name`` is not registered (close matches are listed).
-        ConfigError: no weights, or no weights of that tag (the tags are listed).
-        CheckpointError: the weights file is corrupted or does not match its card or the code.
-    """
-    spec = get_model_spec(name)
-    if pretrained is False or pretrained is None:
-        return spec.build(**overrides)
-    from lstmzoo.weights import load_pretrained
-
-    return load_pretrained(name, pretrained, **overrides)

@@ -11,12 +11,26 @@ from typing import Any
 import lightning.pytorch as pl
 import torch
 
+from lstmzoo.argtypes import plain
+from lstmzoo.checkpoint_file import read_checkpoint
 from lstmzoo.errors import ConfigError, DataError
 from lstmzoo.inference import InferenceOptions, Quantize, Runtime
+from lstmzoo.lightning_ties import attached_trainer, convert_initial_hparams
+from lstmzoo.version import __version__
 
-__all__ = ["BatchFormatError", "TopologyMismatchError", "ZooModule", "as_batch_dict"]
+__all__ = [
+    "DEFAULT_LR",
+    "BatchFormatError",
+    "TopologyMismatchError",
+    "ZooModule",
+    "as_batch_dict",
+]
 
 log = logging.getLogger(__name__)
+
+#: The learning rate of the default optimizer when a model's hyperparameters name none; the
+#: zoo's constructors take it as their ``lr`` default.
+DEFAULT_LR = 1e-3
 
 
 class TopologyMismatchError(ConfigError):
@@ -123,25 +137,21 @@ class ZooModule(pl.LightningModule):
             return super().load_from_checkpoint(checkpoint_path, *args, **kwargs)
         except Exception:
             if isinstance(checkpoint_path, (str, os.PathLike)):
-                from lstmzoo.checkpoint import read_checkpoint
-
                 read_checkpoint(checkpoint_path)  # raises a CheckpointError naming the problem
             raise
 
     def save_hyperparameters(self, *args: Any, **kwargs: Any) -> None:
         """Lightning's ``save_hyperparameters``, then every value made a built-in type (a config
-        parser's ``PositiveInt`` becomes an ``int``), so checkpoints stay ``weights_only``-safe."""
-        from lstmzoo.argtypes import plain
-
+        parser's ``PositiveInt`` becomes an ``int``), so checkpoints stay ``weights_only``-safe
+        and the loggers' ``hparams.yaml`` reads back with a safe YAML loader."""
         if "frame" not in kwargs:
             import inspect
 
             kwargs["frame"] = inspect.currentframe().f_back  # type: ignore[union-attr]
         super().save_hyperparameters(*args, **kwargs)
-        for store in (self._hparams, getattr(self, "_hparams_initial", None)):
-            if store is not None:
-                for key in list(store):
-                    store[key] = plain(store[key])
+        for key in list(self.hparams):
+            self.hparams[key] = plain(self.hparams[key])
+        convert_initial_hparams(self, plain)
 
     # -- per-step cost ------------------------------------------------------------------------
 
@@ -155,7 +165,7 @@ class ZooModule(pl.LightningModule):
         nothing would read the value before it is overwritten; the progress bar shows the value
         of the last logging step.
         """
-        trainer = getattr(self, "_trainer", None)
+        trainer = attached_trainer(self)
         if trainer is None:
             return False  # no trainer to log to (a step called by hand)
         if not trainer.training:
@@ -164,7 +174,7 @@ class ZooModule(pl.LightningModule):
         return self.global_step == 0 or (self.global_step + 1) % every == 0
 
     def configure_optimizers(self) -> Any:
-        lr = float(self.hparams.get("lr", 1e-3))
+        lr = float(self.hparams.get("lr", DEFAULT_LR))
         weight_decay = float(self.hparams.get("weight_decay", 0.0))
         return torch.optim.Adam(self.parameters(), lr=lr, weight_decay=weight_decay)
 
@@ -205,7 +215,7 @@ class ZooModule(pl.LightningModule):
         raise NotImplementedError(f"{type(self).__name__} does not describe its export axes")
 
     def setup(self, stage: str) -> None:
-        trainer = getattr(self, "_trainer", None)
+        trainer = attached_trainer(self)
         datamodule = getattr(trainer, "datamodule", None) if trainer is not None else None
         if datamodule is not None:
             self.check_datamodule(datamodule)
@@ -231,8 +241,6 @@ class ZooModule(pl.LightningModule):
         return f"{type(head).__name__}({opts})"
 
     def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
-        from lstmzoo import __version__
-
         cls = type(self)
         checkpoint["lstmzoo"] = {
             "class_path": f"{cls.__module__}.{cls.__qualname__}",

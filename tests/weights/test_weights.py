@@ -37,7 +37,7 @@ def shipped(tmp_path, monkeypatch):
     )
     _ship(tmp_path, other, "gru", "tiny", dtype="float16")
     weights._cards_in.cache_clear()
-    monkeypatch.setattr(weights, "_card_dir", lambda: tmp_path)
+    monkeypatch.setattr(weights.cards, "_card_dir", lambda: tmp_path)
     yield tmp_path, model, other
     weights._cards_in.cache_clear()
 
