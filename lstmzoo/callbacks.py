@@ -22,6 +22,8 @@ from lightning.pytorch.callbacks import (
 )
 from lightning.pytorch.utilities.exceptions import SIGTERMException
 
+from lstmzoo.lightning_ties import request_stop_at_step_boundary
+
 __all__ = [
     "JsonlPredictionWriter",
     "KeepMetricsOnResume",
@@ -130,10 +132,16 @@ class PrecisionCheck(Callback):
 
 
 class ResumableCheckpoint(ModelCheckpoint):
-    """``ModelCheckpoint`` that makes ``--ckpt_path last`` resume any interrupted run.
+    """``ModelCheckpoint`` that makes ``--ckpt_path last`` resume any interrupted run, and that
+    writes named files only: one run, one folder, ``last.ckpt`` (and ``best.ckpt``).
 
-    * ``save_last=True`` by default (a ``ModelCheckpoint`` with a ``monitor`` in the config
-      writes ``best.ckpt`` beside ``last.ckpt``);
+    * ``save_last=True`` by default: ``last.ckpt`` holds the latest state;
+    * without a ``monitor`` it keeps no top-k copy (``save_top_k=0`` by default), so
+      ``last.ckpt`` is its only file. Lightning's default (``save_top_k=1``) would write an
+      ``epoch=N-step=M.ckpt`` beside it, the same state under a name that changes each epoch;
+    * with a ``monitor`` the best state is ``best.ckpt`` (``filename="best"`` by default, when
+      one best file is kept). A ``ModelCheckpoint`` with a ``monitor`` in the config writes its
+      own ``best.ckpt`` (its ``filename``) into the same folder;
     * no ``-v1`` suffixes: a new run in the same folder overwrites ``last.ckpt``
       (``enable_version_counter=False``), so ``last.ckpt`` is always the latest run's;
     * without an explicit ``dirpath`` checkpoints go to ``<save_dir>/<name>/checkpoints`` (the
@@ -147,18 +155,36 @@ class ResumableCheckpoint(ModelCheckpoint):
       then resume mid-epoch with exactly the remaining batches. Other exceptions save nothing,
       so a crash never overwrites a good ``last.ckpt`` with a broken state.
 
-    All other arguments are those of :class:`~lightning.pytorch.callbacks.ModelCheckpoint`.
+    An explicit ``filename`` or ``save_top_k`` is used as given. All other arguments are those
+    of :class:`~lightning.pytorch.callbacks.ModelCheckpoint`.
     """
+
+    #: the file name (without ``.ckpt``) of the best state when a monitor is set
+    BEST_NAME = "best"
 
     def __init__(
         self,
-        *args: Any,
+        dirpath: str | os.PathLike[str] | None = None,
+        filename: str | None = None,
+        monitor: str | None = None,
+        *,
+        save_top_k: int | None = None,
         save_last: bool | None = True,
         enable_version_counter: bool = False,
         **kwargs: Any,
     ) -> None:
+        if save_top_k is None:
+            save_top_k = 1 if monitor else 0
+        if filename is None and monitor and save_top_k == 1:
+            filename = self.BEST_NAME
         super().__init__(
-            *args, save_last=save_last, enable_version_counter=enable_version_counter, **kwargs
+            dirpath=dirpath,
+            filename=filename,
+            monitor=monitor,
+            save_top_k=save_top_k,
+            save_last=save_last,
+            enable_version_counter=enable_version_counter,
+            **kwargs,
         )
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
@@ -173,16 +199,15 @@ class ResumableCheckpoint(ModelCheckpoint):
 
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         # Ctrl+C: finish the current step like SIGTERM does, so the saved state is consistent
-        connector = getattr(trainer, "_signal_connector", None)
-        if threading.current_thread() is not threading.main_thread() or connector is None:
+        if threading.current_thread() is not threading.main_thread():
             return
         previous = signal.getsignal(signal.SIGINT)
 
         def stop_at_step_boundary(signum: int, frame: Any) -> None:
-            if connector.received_sigterm:  # second Ctrl+C: stop now
+            if trainer.received_sigterm:  # second Ctrl+C: stop now
                 raise KeyboardInterrupt
             log.info("Ctrl+C: stopping after the current step (press again to stop at once)")
-            connector.received_sigterm = True
+            request_stop_at_step_boundary(trainer)
 
         signal.signal(signal.SIGINT, stop_at_step_boundary)
         self._previous_sigint = previous
@@ -198,12 +223,15 @@ class ResumableCheckpoint(ModelCheckpoint):
     ) -> None:
         if not isinstance(exception, (KeyboardInterrupt, SIGTERMException)):
             return
-        if trainer.state.fn != "fit" or self.dirpath is None:
+        if trainer.state.fn != "fit" or self.dirpath is None or not self.save_last:
             return
-        self._save_last_checkpoint(trainer, self._monitor_candidates(trainer))
-        log.info(
-            "interrupted: saved %s", os.path.join(self.dirpath, self.CHECKPOINT_NAME_LAST + ".ckpt")
-        )
+        path = os.path.join(self.dirpath, self.CHECKPOINT_NAME_LAST + self.FILE_EXTENSION)
+        self.last_model_path = path  # part of the callback state saved in the file, as on a save
+        trainer.save_checkpoint(path, weights_only=self.save_weights_only)
+        if trainer.is_global_zero:
+            for logger in trainer.loggers:
+                logger.after_save_checkpoint(self)
+        log.info("interrupted: saved %s", path)
 
 
 class ThrottledRichProgressBar(RichProgressBar):
