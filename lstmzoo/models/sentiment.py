@@ -1,23 +1,22 @@
-"""BiLSTM text classifier (sentiment): embedding -> bidirectional LSTM -> N -> 1 head."""
+"""BiLSTM text classifier (sentiment): embedding -> bidirectional LSTM -> N -> 1 head.
+
+The LightningModule: construction, forward, loss, metrics, optimizer, steps and export hooks.
+Its parts live beside it: the network pieces in :mod:`lstmzoo.nn.text`, the preprocessing
+rebuilt from the hyperparameters in :mod:`lstmzoo.models.text_pipeline`, prediction from raw
+texts in :mod:`lstmzoo.models.text_prediction`, the metrics in :mod:`lstmzoo.models.metrics`
+and the pretrained word vectors in :mod:`lstmzoo.models.word_vectors`.
+"""
 
 from __future__ import annotations
 
-import logging
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional, Union
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from torchmetrics import Metric
-from torchmetrics.classification import (
-    BinaryAUROC,
-    BinaryF1Score,
-    MulticlassAccuracy,
-    MulticlassAUROC,
-    MulticlassF1Score,
-)
+from torchmetrics.classification import MulticlassAccuracy
+from typing_extensions import override
 
 from lstmzoo.argtypes import (
     DecayFactor,
@@ -27,104 +26,36 @@ from lstmzoo.argtypes import (
     PositiveInt,
     Probability,
 )
-from lstmzoo.data.text.corpus_id import CorpusClassifier
-from lstmzoo.data.text.features import TextFeaturizer, check_feature_options
-from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
-from lstmzoo.data.text.snippets import fetch_vader_lexicon
+from lstmzoo.data.text.features import check_feature_options
 from lstmzoo.data.text.tokenizer import MarkupMode, Tokenizer, TokenizerKind
-from lstmzoo.data.text.vectors import WordVectors, load_word_vectors
+from lstmzoo.data.text.vectors import WordVectors
 from lstmzoo.data.text.vocab import PAD, PAD_ID, UNK, UNK_ID, Vocabulary
-from lstmzoo.errors import CheckpointError, ConfigError, DataError
-from lstmzoo.inference import (
-    InferenceOptions,
-    Quantize,
-    Runtime,
-    engine_for,
-    equal_length_batches,
+from lstmzoo.errors import ConfigError
+from lstmzoo.inference import InferenceOptions, Quantize, Runtime, engine_for
+from lstmzoo.lightning_ties import attached_trainer
+from lstmzoo.models.base import DEFAULT_LR, ZooModule
+from lstmzoo.models.metrics import (
+    CorpusAccuracy,
+    classification_metrics,
+    update_classification_metrics,
 )
-from lstmzoo.models.base import ZooModule
 from lstmzoo.models.sequence import HeadArg
+from lstmzoo.models.text_pipeline import build_featurizer, plain_pipeline_hparams
+from lstmzoo.models.text_prediction import (
+    check_texts,
+    padded_batch_logits,
+    prediction_records,
+    text_logits,
+)
+from lstmzoo.models.word_vectors import load_pretrained_embedding
 from lstmzoo.nn.encoders import CellType, EncoderOutput, RecurrentEncoder
 from lstmzoo.nn.heads import build_head
+from lstmzoo.nn.text import TextClassifierNet, embed_tokens, encode_padded
 from lstmzoo.registry import register_model
 
 __all__ = ["BiLSTMSentiment"]
 
-log = logging.getLogger(__name__)
-
 DEFAULT_CLASSES = ["negative", "positive"]
-
-
-class _SentimentNet(nn.Module):
-    """What gets exported and what the inference fast path runs: ``ids: (B, T)`` [,
-    ``feats: (B, T, F)``] [, ``ngrams: (B, T, K)``] -> ``logits: (B, classes)``, with every step
-    real (one text, or texts of one length: nothing padded, no lengths)."""
-
-    def __init__(self, model: BiLSTMSentiment) -> None:
-        super().__init__()
-        self.embedding = model.embedding
-        self.char_embedding = model.char_embedding
-        self.encoder = model.encoder
-        self.head = model.head
-        self.num_token_features = model.num_token_features
-
-    def forward(self, ids: Tensor, *extra: Tensor) -> Tensor:
-        rest = list(extra)
-        feats = rest.pop(0) if self.num_token_features else None
-        ngrams = rest.pop(0) if self.char_embedding is not None else None
-        emb = embed_tokens(
-            self.embedding,
-            self.char_embedding,
-            self.num_token_features,
-            ids,
-            feats,
-            ngrams,
-            gather_ngrams=True,
-        )
-        return self.head(self.encoder(emb))
-
-
-def embed_tokens(
-    embedding: nn.Embedding,
-    char_embedding: nn.EmbeddingBag | None,
-    num_token_features: int,
-    x: Tensor,
-    feats: Tensor | None,
-    ngrams: Tensor | None,
-    dropout: nn.Module | None = None,
-    gather_ngrams: bool = False,
-) -> Tensor:
-    """``x: (B, T)`` ids [, ``feats: (B, T, F)``, ``ngrams: (B, T, K)``] -> the encoder's input
-    ``(B, T, embedding_dim + F)``: word embedding (+ mean n-gram embedding), ``dropout``, then
-    the token features concatenated.
-
-    ``gather_ngrams`` computes the n-grams' mean embedding with a gather and a masked mean
-    instead of :class:`~torch.nn.EmbeddingBag` (same values; ONNX has no bag with padding)."""
-    emb = embedding(x)
-    if char_embedding is not None:
-        if ngrams is None or ngrams.shape[:2] != x.shape:
-            raise ValueError(
-                "this model reads character n-grams: pass ngrams of shape (B, T, K) matching "
-                f"x {tuple(x.shape)}, got {None if ngrams is None else tuple(ngrams.shape)}"
-            )
-        if gather_ngrams:
-            keep = (ngrams != char_embedding.padding_idx).unsqueeze(-1).to(emb.dtype)
-            total = (char_embedding.weight[ngrams] * keep).sum(-2)
-            emb = emb + total / keep.sum(-2).clamp(min=1.0)
-        else:
-            flat = char_embedding(ngrams.reshape(-1, ngrams.shape[-1]))
-            emb = emb + flat.view(*x.shape, -1)
-    if dropout is not None:
-        emb = dropout(emb)
-    if num_token_features:
-        expected = (*x.shape, num_token_features)
-        if feats is None or tuple(feats.shape) != expected:
-            raise ValueError(
-                f"this model reads {num_token_features} token feature(s): pass feats of "
-                f"shape {expected}, got {None if feats is None else tuple(feats.shape)}"
-            )
-        emb = torch.cat([emb, feats.to(emb.dtype)], dim=-1)
-    return emb
 
 
 @register_model(
@@ -236,10 +167,12 @@ class BiLSTMSentiment(ZooModule):
         max_char_ngrams: PositiveInt = 16,
         pack: bool = True,
         label_smoothing: Probability = 0.0,
-        lr: PositiveFloat = 1e-3,
+        lr: PositiveFloat = DEFAULT_LR,
         weight_decay: NonNegativeFloat = 0.0,
         lr_decay: DecayFactor = 1.0,
     ) -> None:
+        # the constructor's arguments, before any is changed: the hyperparameters to store
+        hparams = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         super().__init__()
         vocab = list(vocab) if vocab is not None else [PAD, UNK]
         classes = list(classes) if classes is not None else list(DEFAULT_CLASSES)
@@ -262,24 +195,19 @@ class BiLSTMSentiment(ZooModule):
         self.max_length = max_length
         self.pack = pack
         self.word_dropout = word_dropout
-        lex = _resolve_lexicon(lexicon, lexicon_sha256)
-        corpus_model = (
-            CorpusClassifier.from_plain(corpus_classifier)
-            if corpus_classifier is not None
-            else None
-        )
-        self.featurizer = TextFeaturizer(
+        self.featurizer = build_featurizer(
             self.text_tokenizer,
             self.vocabulary,
             max_length,
-            lex,
+            lexicon,
+            lexicon_sha256,
             token_flags,
             char_ngram_buckets,
             char_ngram_orders,
             max_char_ngrams,
             valence_rules,
             text_score,
-            corpus_model,
+            corpus_classifier,
         )
         self.num_token_features = self.featurizer.num_features
         self.embedding = nn.Embedding(len(vocab), embedding_dim, padding_idx=PAD_ID)
@@ -306,45 +234,27 @@ class BiLSTMSentiment(ZooModule):
                 f"{type(self).__name__} classifies whole texts: it needs an N -> 1 head such as "
                 f"ManyToOne, got {type(self.head).__name__}"
             )
-        hparams = dict(locals())
-        for key in ("self", "__class__", "name", "p", "probabilities", "lex", "corpus_model"):
-            hparams.pop(key, None)
         hparams["vocab"], hparams["classes"] = vocab, classes
         # plain values only: the lexicon itself (not a path), the n-gram orders as a list
-        hparams["lexicon"] = dict(lex.values) if lex is not None else None
-        hparams["lexicon_sha256"] = lex.sha256 if lex is not None else None
-        hparams["char_ngram_orders"] = [int(n) for n in char_ngram_orders]
+        hparams.update(plain_pipeline_hparams(self.featurizer))
         hparams["head"] = self.head.config()  # plain dict: the checkpoint stays weights_only-safe
         self.save_hyperparameters(hparams)
         self._pretrained_loaded = False
         self.train_acc = MulticlassAccuracy(len(classes), average="micro")
-        self.val_metrics = self._make_metrics()
-        self.test_metrics = self._make_metrics()
+        self.val_metrics = classification_metrics(len(classes))
+        self.test_metrics = classification_metrics(len(classes))
         # per-corpus accuracy ("val_amazon" -> metric), made when batches name their corpora
-        self.corpus_metrics = nn.ModuleDict()
+        self.corpus_metrics = CorpusAccuracy(len(classes))
 
     @property
     def uses_features(self) -> bool:
         """Whether the model reads token features or character n-grams besides the ids."""
         return self.num_token_features > 0 or self.char_embedding is not None
 
-    # ------------------------------------------------------------------ metrics
-    def _make_metrics(self) -> nn.ModuleDict:
-        n = len(self.classes)
-        metrics: dict[str, Metric] = {"acc": MulticlassAccuracy(n, average="micro")}
-        if n == 2:  # F1 and AUROC of the second class (e.g. "positive")
-            metrics["f1"] = BinaryF1Score()
-            metrics["auroc"] = BinaryAUROC()
-        else:
-            metrics["f1"] = MulticlassF1Score(n, average="macro")
-            metrics["auroc"] = MulticlassAUROC(n, average="macro")
-        return nn.ModuleDict(metrics)
-
-    def _update_metrics(self, metrics: nn.ModuleDict, probs: Tensor, y: Tensor) -> None:
-        metrics["acc"].update(probs, y)
-        scores = probs[:, 1] if len(self.classes) == 2 else probs
-        metrics["f1"].update(scores, y)
-        metrics["auroc"].update(scores, y)
+    @property
+    def _extra_inputs(self) -> tuple[str, ...]:
+        """The network's inputs after the ids, in order: ``"feats"`` and / or ``"ngrams"``."""
+        return self.export_module().input_names[1:]
 
     # ------------------------------------------------------------------ model
     def embed(self, x: Tensor, feats: Tensor | None = None, ngrams: Tensor | None = None) -> Tensor:
@@ -374,28 +284,14 @@ class BiLSTMSentiment(ZooModule):
         ngrams: Tensor | None = None,
     ) -> EncoderOutput:
         """``x: (B, T)`` ids (and the token features, see :meth:`embed`) -> the
-        :class:`EncoderOutput` of the recurrent encoder."""
+        :class:`EncoderOutput` of the recurrent encoder (packed sequences, or the padded batch
+        as it is with ``pack=False``, see :func:`~lstmzoo.nn.text.encode_padded`)."""
         emb = self.embed(x, feats, ngrams)
         if self.pack or lengths is None:
             return self.encoder(emb, lengths)
-        return self._encode_padded(emb, lengths)
+        return encode_padded(self.encoder, emb, lengths)
 
-    def _encode_padded(self, emb: Tensor, lengths: Tensor) -> EncoderOutput:
-        out = self.encoder(emb, None)
-        lengths = lengths.to(out.outputs.device)
-        steps = torch.arange(emb.shape[1], device=emb.device)
-        mask = (steps.unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(-1)
-        outputs = out.outputs * mask
-        hidden = self.encoder.hidden_size
-        rows = torch.arange(emb.shape[0], device=emb.device)
-        last = outputs[rows, lengths - 1, :hidden]  # forward state at the true last token
-        top = [last]
-        if self.encoder.bidirectional:
-            top.append(outputs[:, 0, hidden:])  # backward state (it has read the padding too)
-        h_n = out.h_n.clone()
-        h_n[-len(top) :] = torch.stack(top)
-        return EncoderOutput(outputs, h_n, None, lengths.cpu())
-
+    @override
     def forward(
         self,
         x: Tensor,
@@ -411,27 +307,22 @@ class BiLSTMSentiment(ZooModule):
         return self(batch["x"], batch.get("lengths"), batch.get("feats"), batch.get("ngrams"))
 
     # ------------------------------------------------------------------ export
-    def export_module(self) -> nn.Module:
+    @override
+    def export_module(self) -> TextClassifierNet:
         """Token ids [, token features] [, character n-grams] in, logits out; texts of one
-        length per batch (no padding, no lengths)."""
-        return _SentimentNet(self)
+        length per batch (no padding, no lengths): a :class:`~lstmzoo.nn.text.TextClassifierNet`
+        sharing this model's weights."""
+        return TextClassifierNet(
+            self.embedding, self.char_embedding, self.num_token_features, self.encoder, self.head
+        )
 
+    @override
     def example_inputs(self) -> tuple[Tensor, ...]:
-        ids = torch.randint(2, len(self.hparams["vocab"]), (2, 7))
-        inputs = [ids]
-        if self.num_token_features:
-            inputs.append(torch.zeros(2, 7, self.num_token_features))
-        if self.char_embedding is not None:
-            inputs.append(torch.randint(0, self.char_embedding.num_embeddings, (2, 7, 4)))
-        return tuple(inputs)
+        return self.export_module().example_inputs()
 
+    @override
     def export_axes(self) -> dict[str, dict[str, dict[int, str]]]:
-        inputs: dict[str, dict[int, str]] = {"ids": {0: "batch", 1: "time"}}
-        if self.num_token_features:
-            inputs["feats"] = {0: "batch", 1: "time"}
-        if self.char_embedding is not None:
-            inputs["ngrams"] = {0: "batch", 1: "time", 2: "ngrams"}
-        return {"inputs": inputs, "outputs": {"logits": {0: "batch"}}}
+        return self.export_module().export_axes()
 
     # ------------------------------------------------------------------ pretrained vectors
     def load_pretrained_embeddings(self, path: str | None = None) -> WordVectors:
@@ -445,37 +336,14 @@ class BiLSTMSentiment(ZooModule):
         path = path or self.hparams.get("pretrained_embeddings")
         if not path:
             raise ConfigError("no word-vector file: set model.init_args.pretrained_embeddings")
-        vectors = load_word_vectors(path, self.vocabulary.tokens)
-        if vectors.dim != self.embedding.embedding_dim:
-            raise ConfigError(
-                f"{path} holds {vectors.dim}-dimensional vectors but embedding_dim is "
-                f"{self.embedding.embedding_dim}; set model.init_args.embedding_dim: {vectors.dim}"
-            )
-        found = vectors.found.to(self.embedding.weight.device)
-        with torch.no_grad():
-            weight = self.embedding.weight
-            if bool(found.any()):
-                std = float(vectors.vectors[vectors.found].std()) if int(found.sum()) > 1 else 0.1
-                fresh = torch.randn_like(weight) * (std if math.isfinite(std) and std > 0 else 0.1)
-                weight.copy_(torch.where(found.unsqueeze(1), vectors.vectors.to(weight), fresh))
-            weight[PAD_ID].zero_()
+        vectors = load_pretrained_embedding(self.embedding, self.vocabulary.tokens, path)
         self._pretrained_loaded = True
-        n = len(self.vocabulary) - 2
-        log.info(
-            "pretrained embeddings: %d of %d vocabulary words found in %s (%.1f%% coverage, "
-            "%d words in the file); the other %d keep a random vector",
-            int(vectors.found.sum()),
-            n,
-            path,
-            100 * vectors.coverage,
-            vectors.file_words,
-            n - int(vectors.found.sum()),
-        )
         return vectors
 
+    @override
     def setup(self, stage: str) -> None:
         super().setup(stage)
-        trainer = getattr(self, "_trainer", None)
+        trainer = attached_trainer(self)
         resuming = trainer is not None and getattr(trainer, "ckpt_path", None)
         if (
             stage == "fit"
@@ -485,17 +353,18 @@ class BiLSTMSentiment(ZooModule):
         ):
             self.load_pretrained_embeddings()
 
+    @override
     def configure_optimizers(self) -> Any:
         """Adam over the trainable parameters (frozen embeddings left out); the fused kernel
         where the parameters allow it (several times faster on CPU for a large embedding) and
         the precision is not mixed."""
         params = [p for p in self.parameters() if p.requires_grad]
-        lr = float(self.hparams.get("lr", 1e-3))
+        lr = float(self.hparams.get("lr", DEFAULT_LR))
         weight_decay = float(self.hparams.get("weight_decay", 0.0))
         fused = all(p.device.type in ("cpu", "cuda") and p.dtype == torch.float32 for p in params)
         # Lightning's mixed-precision plugins cannot clip the gradients of fused optimizers
-        trainer = getattr(self, "_trainer", None)
-        if trainer is not None and "mixed" in str(trainer.precision):
+        trainer = attached_trainer(self)
+        if trainer is not None and "mixed" in str(getattr(trainer, "precision", "")):
             fused = False
         opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, fused=fused or None)
         decay = float(self.hparams.get("lr_decay", 1.0))
@@ -505,6 +374,7 @@ class BiLSTMSentiment(ZooModule):
         return {"optimizer": opt, "lr_scheduler": {"scheduler": scheduler, "interval": "epoch"}}
 
     # ------------------------------------------------------------------ steps
+    @override
     def training_step(self, batch: Any, batch_idx: int) -> Tensor:
         batch = self.as_batch(batch, "train")
         logits = self._batch_logits(batch)
@@ -526,7 +396,7 @@ class BiLSTMSentiment(ZooModule):
         loss = F.cross_entropy(logits.float(), batch["y"])
         batch_size = batch["x"].shape[0]
         metrics = self.val_metrics if stage == "val" else self.test_metrics
-        self._update_metrics(metrics, logits.float().softmax(-1), batch["y"])
+        update_classification_metrics(metrics, logits.float().softmax(-1), batch["y"])
         self.log(f"{stage}/loss", loss, prog_bar=True, batch_size=batch_size)
         for name, metric in metrics.items():
             self.log(
@@ -537,33 +407,22 @@ class BiLSTMSentiment(ZooModule):
             self._log_corpus_accuracy(stage, logits, batch)
 
     def _log_corpus_accuracy(self, stage: str, logits: Tensor, batch: Mapping[str, Any]) -> None:
-        """``{stage}/acc/{corpus}`` for texts from named corpora (see ``corpus`` in the batch).
-
-        One metric per corpus name of the batch, made on the first batch that names it; every
-        batch names all corpora of its data module, so every process makes the same ones."""
-        names, corpus = batch["corpus_names"], batch["corpus"]
-        for name in names:
-            key = f"{stage}_{name}"
-            if key not in self.corpus_metrics:
-                metric = MulticlassAccuracy(len(self.classes), average="micro")
-                self.corpus_metrics[key] = metric.to(logits.device)
+        """``{stage}/acc/{corpus}`` for texts from named corpora (see ``corpus`` in the batch)."""
         preds = logits.detach().argmax(-1)
-        for i, name in enumerate(names):
-            mask = corpus == i
-            count = int(mask.sum())
-            if count == 0:
-                continue
-            key = f"{stage}_{name}"
-            metric = self.corpus_metrics[key]
-            metric.update(preds[mask], batch["y"][mask])
+        updated = self.corpus_metrics.add_batch(
+            stage, batch["corpus_names"], batch["corpus"], preds, batch["y"]
+        )
+        for name, key, metric, count in updated:
             self.log(
                 f"{stage}/acc/{name}", metric, on_step=False, on_epoch=True, batch_size=count,
                 metric_attribute=f"corpus_metrics.{key}",  # made after Lightning listed metrics
             )  # fmt: skip
 
+    @override
     def validation_step(self, batch: Any, batch_idx: int) -> None:
         self._eval_step(batch, "val")
 
+    @override
     def test_step(self, batch: Any, batch_idx: int) -> None:
         self._eval_step(batch, "test")
 
@@ -571,64 +430,36 @@ class BiLSTMSentiment(ZooModule):
         """``{stage}/acc/corpus_mean``: the mean of the per-corpus accuracies, every corpus
         weighted alike (the pooled ``{stage}/acc`` weights them by size), when there are two or
         more. A checkpoint monitor on it picks the model that does best across domains."""
-        prefix = f"{stage}_"
-        metrics = [m for k, m in self.corpus_metrics.items() if k.startswith(prefix)]
-        values = [m.compute() for m in metrics if m.update_count]
-        if len(values) >= 2:
-            mean = torch.stack([v.float() for v in values]).mean()
+        mean = self.corpus_metrics.mean(stage)
+        if mean is not None:
             self.log(f"{stage}/acc/corpus_mean", mean, on_epoch=True, sync_dist=False)
 
+    @override
     def on_validation_epoch_end(self) -> None:
         self._log_corpus_mean("val")
 
+    @override
     def on_test_epoch_end(self) -> None:
         self._log_corpus_mean("test")
 
-    def _records(self, texts: Sequence[str] | None, probs: Tensor) -> list[dict[str, Any]]:
-        records = []
-        for i, p in enumerate(probs.tolist()):
-            best = max(range(len(p)), key=p.__getitem__)
-            record: dict[str, Any] = {} if texts is None else {"text": texts[i]}
-            record["label"] = self.classes[best]
-            record["probabilities"] = {c: float(v) for c, v in zip(self.classes, p)}
-            records.append(record)
-        return records
-
+    @override
     def predict_step(self, batch: Any, batch_idx: int) -> list[dict[str, Any]]:
         """One JSON-ready record per text: ``{"text", "label", "probabilities": {class: p},
         "line"}`` (plus ``"target"`` when the input is labelled). A tuple or bare-tensor batch of
-        token ids has no texts: its records hold the label and probabilities only."""
+        token ids has no texts: its records hold the label and probabilities only.
+
+        The batch runs through the inference fast path (:attr:`inference_options`): sub-batches
+        of texts of one length, padding cropped."""
         batch = self.as_batch(batch, "predict")
-        records = self._records(batch.get("text"), self._predict_probs(batch))
+        engine = engine_for(self, self.inference_options or InferenceOptions())
+        logits = padded_batch_logits(engine, batch, self._extra_inputs, len(self.classes))
+        records = prediction_records(self.classes, batch.get("text"), logits.softmax(-1))
         for i, record in enumerate(records):
             if "line" in batch:
                 record["line"] = int(batch["line"][i])
             if batch.get("y") is not None:
                 record["target"] = self.classes[int(batch["y"][i])]
         return records
-
-    def _predict_probs(self, batch: Mapping[str, Any]) -> Tensor:
-        """Class probabilities of a padded batch through the inference fast path
-        (:attr:`inference_options`): sub-batches of texts of one length, padding cropped."""
-        engine = engine_for(self, self.inference_options or InferenceOptions())
-        x = batch["x"]
-        lengths = batch.get("lengths")
-        lengths = [x.shape[1]] * x.shape[0] if lengths is None else lengths.tolist()
-        keys = ["feats"] * bool(self.num_token_features)
-        keys += ["ngrams"] * (self.char_embedding is not None)
-        missing = [k for k in keys if batch.get(k) is None]
-        if missing:
-            raise ValueError(
-                f"this model reads token features: the batch lacks {', '.join(missing)} (use the "
-                "data module the model was trained with, or predict_text)"
-            )
-        extra = [batch[k] for k in keys]
-        logits = torch.empty(x.shape[0], len(self.classes))
-        for group in equal_length_batches(lengths, x.shape[0]):
-            steps = int(lengths[group[0]])
-            inputs = [t[group, :steps] for t in (x, *extra)]
-            logits[group] = engine(*inputs).cpu()
-        return logits.softmax(-1)
 
     # ------------------------------------------------------------------ Python API
     def tokenize(self, text: str) -> list[int]:
@@ -662,69 +493,17 @@ class BiLSTMSentiment(ZooModule):
             DataError: a text is empty or whitespace only (its position is named).
             ConfigError: an unknown runtime or quantization.
         """
-        if isinstance(texts, str):
-            texts = [texts]
-        for i, text in enumerate(texts):
-            if not isinstance(text, str) or not text.strip():
-                raise DataError(f"text {i} (0-based) is empty or not a string: {text!r}")
-        if batch_size < 1:
-            raise ConfigError(f"batch_size must be >= 1, got {batch_size}")
+        texts = check_texts(texts, batch_size)
         engine = engine_for(self, InferenceOptions(runtime, quantize))
         with self.evaluating():
-            encoded = self.featurizer.encode_many(texts)[0] if self.uses_features else None
-            ids: list[Any]  # id tensors (encoded texts) or id lists
-            if encoded is not None:
-                ids = [e.ids for e in encoded]
-            else:
-                ids = [self.tokenize(t) for t in texts]
-            logits = torch.empty(len(ids), len(self.classes))
-            device = self.embedding.weight.device
-            for chunk in equal_length_batches([len(i) for i in ids], batch_size):
-                if encoded is None:  # id lists: one tensor per batch, not one per text
-                    inputs = [torch.tensor([ids[i] for i in chunk], dtype=torch.long)]
-                else:
-                    inputs = [torch.stack([ids[i] for i in chunk])]
-                    if self.num_token_features:
-                        inputs.append(torch.stack([encoded[i].feats for i in chunk]))
-                    if self.char_embedding is not None:
-                        inputs.append(torch.stack([encoded[i].ngrams for i in chunk]))
-                logits[chunk] = engine(*(t.to(device) for t in inputs)).cpu()
-        return self._records(list(texts), logits.softmax(-1))
-
-
-def _resolve_lexicon(lexicon: dict | str | None, expected_sha256: str | None) -> Lexicon | None:
-    """The model's lexicon from a dict (stored in the checkpoint) or a file (``"vader"`` or a
-    path), checked against ``expected_sha256`` when given.
-
-    Raises:
-        CheckpointError: the lexicon does not match ``expected_sha256``, or a checksum is given
-            without a lexicon.
-        DataError: the lexicon file is missing or malformed.
-    """
-    if lexicon is None:
-        if expected_sha256 is not None:
-            raise CheckpointError(
-                f"the model was trained with a lexicon (sha256 {expected_sha256[:12]}...) but "
-                "none is given: load the checkpoint without overriding `lexicon`"
+            logits = text_logits(
+                engine,
+                texts,
+                featurizer=self.featurizer if self.uses_features else None,
+                tokenize=self.tokenize,
+                extra=self._extra_inputs,
+                batch_size=batch_size,
+                num_classes=len(self.classes),
+                device=self.embedding.weight.device,
             )
-        return None
-    if isinstance(lexicon, str):
-        path = fetch_vader_lexicon() if lexicon == "vader" else lexicon
-        lex = read_lexicon(path)
-        given = f"the lexicon {lexicon!r}"
-    elif isinstance(lexicon, Mapping):
-        lex = Lexicon(lexicon)
-        given = "the lexicon given"
-    else:
-        raise ConfigError(
-            f"lexicon must be a {{token: valence}} dict, 'vader' or a file path, got "
-            f"{type(lexicon).__name__}"
-        )
-    if expected_sha256 is not None and lex.sha256 != expected_sha256:
-        raise CheckpointError(
-            f"{given} ({len(lex)} tokens, sha256 {lex.sha256[:12]}...) does not match the one "
-            f"the model was trained with (sha256 {expected_sha256[:12]}...): predictions would "
-            "silently change. Load the checkpoint without a `lexicon` override to use the "
-            "lexicon stored in it"
-        )
-    return lex
+        return prediction_records(self.classes, texts, logits.softmax(-1))
