@@ -24,7 +24,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
-__all__ = ["Launcher", "TrialProcess", "default_launcher", "make_launcher"]
+__all__ = [
+    "Launcher",
+    "TrialProcess",
+    "default_launcher",
+    "exit_signal",
+    "make_launcher",
+    "terminate",
+]
 
 LauncherName = Literal["fork", "process"]
 
@@ -177,3 +184,12 @@ def exit_signal(code: int) -> str | None:
         return signal.Signals(-code).name
     except ValueError:
         return f"signal {-code}"
+
+
+def terminate(proc: TrialProcess, hard: bool = False) -> None:
+    """Ask a running trial to stop (SIGTERM: it saves ``last.ckpt`` at the next step), or with
+    ``hard`` kill it (SIGKILL); nothing for one that has exited."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)

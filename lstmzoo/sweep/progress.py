@@ -25,7 +25,9 @@ class LiveView:
         console: a rich console (default: stderr).
     """
 
-    def __init__(self, runner: Any, started: float, *, enabled: bool = True, console: Any = None):
+    def __init__(
+        self, runner: Any, started: float, *, enabled: bool = True, console: Any = None
+    ) -> None:
         from rich.console import Console
 
         self.runner = runner
@@ -95,7 +97,7 @@ class LiveView:
         s = self._poll()
         runner = self.runner
         elapsed = time.monotonic() - self.started
-        outcomes = list(runner._finished)
+        outcomes = list(runner.finished)
         eta = "?"
         if outcomes:
             per_trial = sum(o.seconds for o in outcomes) / len(outcomes)
@@ -133,7 +135,7 @@ class LiveView:
             return
         if not self.enabled:
             return
-        outcomes = list(runner._finished)
+        outcomes = list(runner.finished)
         for outcome in outcomes[self._printed :]:
             value = (
                 f" {runner.spec.metric}={outcome.value:.5g}" if outcome.value is not None else ""

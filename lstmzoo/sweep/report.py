@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from lstmzoo.errors import ConfigError
+from lstmzoo.sweep.storage import open_storage
 
 __all__ = ["GroupRow", "SweepReport", "load_report", "render", "write_report"]
 
@@ -127,8 +128,6 @@ def load_report(
         ConfigError: no such sweep, or the storage holds no study of that name.
     """
     import optuna
-
-    from lstmzoo.sweep.runner import open_storage
 
     folder = Path(name_or_folder)
     if not folder.is_dir():

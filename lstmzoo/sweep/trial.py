@@ -5,7 +5,8 @@ The runner starts ``python -m lstmzoo.sweep.trial trial_K/config.yaml --result .
 metric watch, Optuna's pruning hook and the quiet progress bar, are trainer-default callbacks,
 not part of ``config.yaml``, so the file alone reproduces the run. The outcome goes to a small
 JSON file the runner reads: status, the metric's best value, the last logged metrics, the test
-metrics and the error of a failed run.
+metrics and the error of a failed run. A retry of a run that died gets ``--ckpt-path``, that
+run's ``last.ckpt``, and continues it as ``lstmzoo fit -c config.yaml --ckpt_path ...`` would.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ import lightning.pytorch as pl
 import yaml
 from lightning.pytorch.callbacks import Callback, ModelCheckpoint, ProgressBar
 from lightning.pytorch.utilities.exceptions import SIGTERMException
+from typing_extensions import override
 
 from lstmzoo.errors import LstmzooError
+from lstmzoo.sweep.storage import make_storage
 
 __all__ = ["MetricMissingError", "MetricWatch", "main"]
 
@@ -48,6 +51,7 @@ class MetricMissingError(LstmzooError):
 class _Quiet(ProgressBar):
     """A progress bar that draws nothing: trials write their logs to a file."""
 
+    @override
     def disable(self) -> None:
         pass
 
@@ -67,6 +71,7 @@ class MetricWatch(Callback):
         self.trial = trial
         self.reported = 0
 
+    @override
     def on_validation_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if trainer.sanity_checking:
             return
@@ -104,8 +109,6 @@ def _set_parent_death_signal(parent: int | None) -> None:
 
 def _trial_for_pruning(storage: str, study: str, trial_id: int, pruner_args: dict) -> Any:
     import optuna
-
-    from lstmzoo.sweep.runner import make_storage
 
     loaded = optuna.load_study(
         study_name=study,
@@ -148,7 +151,10 @@ def run_trial(opts: argparse.Namespace) -> dict[str, Any]:
         pruner_args = json.loads(opts.pruner_args or "{}")
         trial = _trial_for_pruning(opts.storage, opts.study, opts.trial_id, pruner_args)
     watch = MetricWatch(opts.metric, trial)
-    callbacks: list[Callback] = [ResumableCheckpoint(), watch]
+    # a retry resumes from last.ckpt, so it must be written at every epoch end, not only when
+    # fit ends: Lightning writes last.ckpt only where a top-k file is saved, hence save_top_k=1
+    # (the latest epoch's epoch=N-step=M.ckpt beside it)
+    callbacks: list[Callback] = [ResumableCheckpoint(save_top_k=1), watch]
     config = yaml.safe_load(Path(opts.config).read_text(encoding="utf-8")) or {}
     if (config.get("trainer") or {}).get("enable_progress_bar") is not False:
         callbacks.append(_Quiet())  # the log file gets no progress bar
@@ -156,7 +162,12 @@ def run_trial(opts: argparse.Namespace) -> dict[str, Any]:
     result: dict[str, Any] = {"status": "failed"}
     cli = None
     try:
-        cli = LstmzooCLI(args=["fit", "-c", opts.config], trainer_defaults={"callbacks": callbacks})
+        args = ["fit", "-c", opts.config]
+        if getattr(
+            opts, "ckpt_path", None
+        ):  # a retry: continue the earlier run (weights, optimizer, step)
+            args += ["--ckpt_path", opts.ckpt_path]
+        cli = LstmzooCLI(args=args, trainer_defaults={"callbacks": callbacks})
         trainer = cli.trainer
         checkpoint = _best_checkpoint(trainer, opts.metric)
         score = checkpoint.best_model_score if checkpoint is not None else None
@@ -207,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--trial-id", type=int)
     parser.add_argument("--pruner-args")
     parser.add_argument("--parent", type=int)
+    parser.add_argument("--ckpt-path", help="the last.ckpt of an earlier run to continue")
     opts = parser.parse_args(argv)
     _set_parent_death_signal(opts.parent)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

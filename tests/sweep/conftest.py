@@ -1,4 +1,5 @@
-"""Fixtures of the sweep tests: a tiny sweep file and a throwaway PostgreSQL server."""
+"""Fixtures of the sweep tests: a tiny sweep file, a throwaway PostgreSQL server, and helpers that
+run the CLI or read a study back."""
 
 from __future__ import annotations
 
@@ -47,6 +48,29 @@ def write_sweep(folder: Path, **entries: object) -> Path:
     path = folder / "sweep.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+def one_line_error(capsys: pytest.CaptureFixture, argv: list[str]) -> str:
+    """Run ``lstmzoo ARGV``, expecting a user error: exit 2 and one line ``error: ...``."""
+    from lstmzoo.cli import main
+
+    code = main(argv)
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("error:")
+    return err
+
+
+def study_trials(root: Path, name: str = "sweep", storage: str | None = None) -> list:
+    """The trials of the study ``name`` (default: the SQLite file of ``root/name``)."""
+    import optuna
+
+    from lstmzoo.sweep.storage import open_storage
+
+    url = storage or f"sqlite:///{root / name / 'study.db'}"
+    study = optuna.load_study(study_name=name, storage=open_storage(url))
+    return study.get_trials(deepcopy=False)
 
 
 def _postgres_bin() -> Path | None:

@@ -9,7 +9,7 @@ import optuna
 from rich.console import Console
 
 from lstmzoo.sweep.progress import LiveView
-from lstmzoo.sweep.runner import _Outcome
+from lstmzoo.sweep.runner import TrialOutcome
 
 from .test_report import _study
 
@@ -24,7 +24,10 @@ def test_live_view_counts_and_best(tmp_path: Path) -> None:
         name="demo",
         folder=folder,
         workers=2,
-        _finished=[_Outcome(0, "complete", 0.1, 30.0), _Outcome(1, "complete", 0.2, 10.0)],
+        finished=(
+            TrialOutcome(0, "complete", 0.1, 30.0),
+            TrialOutcome(1, "complete", 0.2, 10.0),
+        ),
     )
     console = Console(record=True, width=120)
     view = LiveView(runner, started=0.0, console=console)

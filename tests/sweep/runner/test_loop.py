@@ -1,4 +1,4 @@
-"""Real sweeps of a few optimiser steps on the adding problem: trials, failures, resume."""
+"""Real sweeps of a few optimiser steps on the adding problem: trials, failures, kills, reruns."""
 
 from __future__ import annotations
 
@@ -11,21 +11,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import optuna
 import pytest
 import yaml
 
 from lstmzoo.cli import main
 from lstmzoo.errors import ConfigError
-from lstmzoo.sweep.runner import open_storage
 
-from .conftest import REPO, TINY_OVERRIDES, write_sweep
-
-
-def _trials(root: Path, name: str = "sweep", storage: str | None = None) -> list:
-    url = storage or f"sqlite:///{root / name / 'study.db'}"
-    study = optuna.load_study(study_name=name, storage=open_storage(url))
-    return study.get_trials(deepcopy=False)
+from ..conftest import REPO, TINY_OVERRIDES, study_trials, write_sweep
 
 
 def _env() -> dict[str, str]:
@@ -62,31 +54,6 @@ def _completed_keys(trials: list) -> Counter:
     )
 
 
-def _open_at_once(url: str, barrier) -> str:
-    barrier.wait()
-    try:
-        open_storage(url)
-    except ConfigError as err:
-        return str(err)
-    return "ok"
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
-def test_processes_that_create_a_new_storage_at_once_all_open_it(tmp_path: Path) -> None:
-    """Several runners (or a runner and a reader) starting on a storage that does not exist yet
-    race to create its tables; the losers retry instead of failing with "already exists"."""
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork")
-    for k in range(3):
-        url = f"sqlite:///{tmp_path / f'study{k}.db'}"
-        with ctx.Manager() as manager:
-            barrier = manager.Barrier(4)
-            with ctx.Pool(4) as pool:
-                results = pool.starmap(_open_at_once, [(url, barrier)] * 4)
-        assert results == ["ok"] * 4
-
-
 def test_grid_with_two_workers_records_a_failed_trial_and_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
@@ -97,7 +64,9 @@ def test_grid_with_two_workers_records_a_failed_trial_and_goes_on(
         main(["sweep", "run", str(path), "--root", str(root), "--workers", "2", "--no-live"]) == 0
     )
     out = capsys.readouterr()
-    trials = sorted(_trials(root), key=lambda t: t.user_attrs["sweep:point"]["model.init_args.lr"])
+    trials = sorted(
+        study_trials(root), key=lambda t: t.user_attrs["sweep:point"]["model.init_args.lr"]
+    )
     good, bad = trials
     assert good.state.name == "COMPLETE"
     assert bad.state.name == "FAIL" and bad.user_attrs["sweep:final"]
@@ -118,7 +87,7 @@ def test_grid_with_two_workers_records_a_failed_trial_and_goes_on(
 
     # the study is finished: running again starts nothing
     assert main(["sweep", "run", str(path), "--root", str(root), "--no-live"]) == 0
-    assert len(_trials(root)) == 2
+    assert len(study_trials(root)) == 2
 
     # the report in every format
     capsys.readouterr()
@@ -142,7 +111,7 @@ def test_a_forked_trial_gives_what_a_fresh_interpreter_gives(tmp_path: Path) -> 
         root = tmp_path / launcher
         args = ["sweep", "run", str(path), "--root", str(root), "--no-live"]
         assert main([*args, "--launcher", launcher]) == 0
-        (trial,) = _trials(root)
+        (trial,) = study_trials(root)
         assert trial.state.name == "COMPLETE", trial.user_attrs.get("sweep:error")
         assert trial.user_attrs["sweep:pid"] != os.getpid()
         values[launcher] = trial.value
@@ -168,7 +137,7 @@ def test_best_yaml_and_a_trial_config_reproduce_the_trial(tmp_path: Path) -> Non
     path = write_sweep(tmp_path, space={"model.init_args.cell": ["lstm"]})
     root = tmp_path / "runs"
     assert main(["sweep", "run", str(path), "--root", str(root), "--no-live"]) == 0
-    (trial,) = _trials(root)
+    (trial,) = study_trials(root)
     best = root / "sweep" / "best.yaml"
     run = subprocess.run(
         [sys.executable, "-m", "lstmzoo", "fit", "-c", str(best)],
@@ -190,7 +159,7 @@ def test_best_yaml_and_a_trial_config_reproduce_the_trial(tmp_path: Path) -> Non
 def _trial_pids(root: Path) -> list[int]:
     """The live processes of the study's running trials (the runner records each one's pid)."""
     try:  # the runner may still be creating the study
-        trials = _trials(root)
+        trials = study_trials(root)
     except (KeyError, ConfigError):
         return []
     pids = [t.user_attrs.get("sweep:pid") for t in trials if t.state.name == "RUNNING"]
@@ -239,7 +208,7 @@ def test_resume_after_kill_9_of_the_runner_and_of_a_trial(tmp_path: Path) -> Non
 
     def complete() -> int:
         try:  # the runner may still be creating the study
-            return sum(_completed_keys(_trials(root)).values())
+            return sum(_completed_keys(study_trials(root)).values())
         except (KeyError, ConfigError):
             return 0
 
@@ -252,7 +221,7 @@ def test_resume_after_kill_9_of_the_runner_and_of_a_trial(tmp_path: Path) -> Non
     while any(_alive(pid) for pid in orphans) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(_alive(pid) for pid in orphans)  # they died with it
-    trials = _trials(root)
+    trials = study_trials(root)
     assert any(t.state.name == "RUNNING" for t in trials)  # left behind by the dead runner
 
     # 2. run again; kill -9 one trial process of the new runner
@@ -262,7 +231,7 @@ def test_resume_after_kill_9_of_the_runner_and_of_a_trial(tmp_path: Path) -> Non
     output = _finish(proc, timeout=600)
     assert proc.returncode == 0, output[-3000:]
 
-    trials = _trials(root)
+    trials = study_trials(root)
     keys = _completed_keys(trials)
     assert len(keys) == 6 and set(keys.values()) == {1}  # every (point, seed) once, none twice
     errors = [t.user_attrs.get("sweep:error", "") for t in trials if t.state.name == "FAIL"]
@@ -284,11 +253,11 @@ def test_sigterm_stops_and_a_rerun_continues(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=120)
     assert proc.returncode == 128 + signal.SIGTERM
-    interrupted = [t for t in _trials(root) if t.user_attrs.get("sweep:interrupted")]
+    interrupted = [t for t in study_trials(root) if t.user_attrs.get("sweep:interrupted")]
     assert interrupted and all(t.state.name == "FAIL" for t in interrupted)
     proc = _sweep_process(path, root)
     assert proc.wait(timeout=600) == 0
-    assert len(_completed_keys(_trials(root))) == 2
+    assert len(_completed_keys(study_trials(root))) == 2
 
 
 @pytest.mark.slow
@@ -303,7 +272,7 @@ def test_tpe_search_with_median_pruning_and_seeds(tmp_path: Path) -> None:
     )
     root = tmp_path / "runs"
     assert main(["sweep", "run", str(path), "--root", str(root), "--no-live"]) == 0
-    trials = _trials(root)
+    trials = study_trials(root)
     groups = Counter(t.user_attrs["sweep:group"] for t in trials)
     assert len(groups) == 3
     for group in groups:
@@ -329,7 +298,7 @@ def test_two_machines_share_a_study_through_postgresql(tmp_path: Path, postgres_
     for proc in (first, second):
         output = _finish(proc, timeout=900)
         assert proc.returncode == 0, output[-3000:]
-    trials = _trials(tmp_path, "shared", storage=postgres_url)
+    trials = study_trials(tmp_path, "shared", storage=postgres_url)
     keys = _completed_keys(trials)
     assert len(keys) == 6 and set(keys.values()) == {1}
     owners = {t.user_attrs["sweep:owner"] for t in trials if t.state.name == "COMPLETE"}
