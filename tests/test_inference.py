@@ -205,6 +205,42 @@ def test_sequence_predict_step_by_length(options: InferenceOptions, head: str) -
         )
 
 
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_rnn_through_onnxruntime_equals_eager(bidirectional: bool, nonlinearity: str) -> None:
+    """The Elman ``rnn`` runs as an explicit loop in ONNX (no ``RNN`` operator): the same
+    numbers as eager, at any length (the loop's trip count follows the input)."""
+    import onnx
+
+    from lstmzoo.inference import onnx_bytes
+
+    torch.manual_seed(0)
+    model = lstmzoo.create_model(
+        "rnn",
+        input_size=3,
+        hidden_size=8,
+        num_layers=2,
+        bidirectional=bidirectional,
+        nonlinearity=nonlinearity,
+        head="many_to_many",
+    ).eval()
+    ops = {
+        node.op_type
+        for node in onnx.load_from_string(
+            onnx_bytes(model.export_module(), model.example_inputs(), model.export_axes())
+        ).graph.node
+    }
+    assert "RNN" not in ops and "Loop" in ops
+    engine = engine_for(model, InferenceOptions("onnx"))
+    for length in (1, 7, 40):
+        x = torch.randn(5, length, 3)
+        with torch.no_grad():
+            want = model(x)
+        got = engine(x)
+        assert got.shape == want.shape
+        torch.testing.assert_close(got, want, atol=1e-5, rtol=1e-4)
+
+
 # ---------------------------------------------------------------------------- OCR
 
 
