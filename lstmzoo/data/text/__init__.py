@@ -1,11 +1,18 @@
-"""Text classification data: tokenizers, vocabulary, readers, bucketing sampler, data module."""
+"""Text classification data: readers, tokenizer, vocabulary, token features, bucketing sampler
+and the data module that composes them.
 
-from lstmzoo.data.text.datamodule import (
-    EncodedTexts,
-    TextClassificationData,
-    encode_texts,
-    text_collate,
-)
+One concept per module: ``readers`` (file formats), ``snippets`` (the rated corpora and the
+lexicon, fetched), ``sources`` (what the options name, read into splits), ``splits`` (fixed
+cuts, empty and near-neutral texts), ``corpora`` (several corpora: shares, corpus classifier),
+``tokenizer`` / ``vocab``, ``lexicon`` / ``rules`` / ``features`` / ``corpus_id`` /
+``vectors`` (what a token carries), ``encoding`` (examples -> ids and class ids), ``targets``
+(soft labels, the rules' verdict), ``dataset`` / ``sampler`` / ``loaders`` (items, batches),
+``model_kwargs`` (what the model stores) and ``datamodule`` (:class:`TextClassificationData`).
+"""
+
+from lstmzoo.data.text.datamodule import TextClassificationData
+from lstmzoo.data.text.dataset import EncodedTexts, text_collate
+from lstmzoo.data.text.encoding import encode_texts
 from lstmzoo.data.text.features import EncodedText, TextFeaturizer
 from lstmzoo.data.text.lexicon import Lexicon, read_lexicon
 from lstmzoo.data.text.readers import Example, detect_format, read_examples

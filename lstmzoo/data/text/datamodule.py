@@ -308,17 +308,17 @@ class TextClassificationData(ZooDataModule):
     def _source(self) -> TextSource:
         """The texts the options name (made afresh: the options are plain attributes)."""
         return TextSource(
-            self.train_file,
-            self.val_file,
-            self.test_file,
-            self.format,
-            self.text_column,
-            self.label_column,
-            self.encoding,
-            self.corpora,
-            self.val_fraction,
-            self.test_fraction,
-            self.split_seed,
+            train_file=self.train_file,
+            val_file=self.val_file,
+            test_file=self.test_file,
+            format=self.format,
+            text_column=self.text_column,
+            label_column=self.label_column,
+            encoding=self.encoding,
+            corpora=self.corpora,
+            val_fraction=self.val_fraction,
+            test_fraction=self.test_fraction,
+            split_seed=self.split_seed,
         )
 
     def _only_predicting_a_file(self) -> bool:
