@@ -46,8 +46,7 @@ def _float(value: Any) -> float | None:
 
 def stop_reason(trainer: pl.Trainer, interrupted: bool = False) -> str:
     """Why ``fit`` ended, in words: interrupted, early stopping, max_time, max_steps, max_epochs."""
-    connector = getattr(trainer, "_signal_connector", None)
-    if interrupted or trainer.interrupted or (connector is not None and connector.received_sigterm):
+    if interrupted or trainer.interrupted or trainer.received_sigterm:
         return "interrupted (Ctrl+C or SIGTERM); last.ckpt holds the state, resume with --ckpt_path"
     for callback in trainer.callbacks:
         if not isinstance(callback, EarlyStopping):

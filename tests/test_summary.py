@@ -95,21 +95,20 @@ def test_an_interrupted_fit_says_so_and_names_last_ckpt(in_tmp, capsys, monkeypa
         def on_train_batch_end(self, trainer, *args):
             trainer._signal_connector.received_sigterm = True  # what Ctrl+C and SIGTERM set
 
-    import lstmzoo.cli as cli
+    import lstmzoo.cli.commands.trainer as trainer_command
+    from lstmzoo.callbacks import ResumableCheckpoint
+    from lstmzoo.cli import LstmzooCLI
 
-    class WithInterrupt(cli.LstmzooCLI):
+    class WithInterrupt(LstmzooCLI):
         def __init__(self, *a, **kw):
             kw["trainer_defaults"] = {
-                "callbacks": [cli.ResumableCheckpoint(), Interrupt()],
+                "callbacks": [ResumableCheckpoint(), Interrupt()],
                 "default_root_dir": "r",
             }
             super().__init__(*a, **kw)
 
-    original, cli.LstmzooCLI = cli.LstmzooCLI, WithInterrupt
-    try:
-        code = main(_fit_args("--trainer.max_epochs", "3"))
-    finally:
-        cli.LstmzooCLI = original
+    monkeypatch.setattr(trainer_command, "LstmzooCLI", WithInterrupt)
+    code = main(_fit_args("--trainer.max_epochs", "3"))
     assert code == 143
     out = _one_line(capsys.readouterr().out)
     assert "interrupted (Ctrl+C or SIGTERM)" in out

@@ -1,3 +1,5 @@
+"""LstmzooCLI end to end: sizes linked into the checkpoint, the saved config, predict."""
+
 import json
 import subprocess
 import sys
@@ -5,11 +7,10 @@ import sys
 import pytest
 import torch
 
-from lstmzoo.cli import expand_model_name, main
+from lstmzoo.cli import main
 from lstmzoo.models import SequenceModel
 
-from .conftest import CONFIGS
-from .helpers_sequence import TINY_LSTM_FIT
+from ..helpers_sequence import TINY_LSTM_FIT
 
 TINY = TINY_LSTM_FIT[3:]  # everything after "fit --model lstm"
 
@@ -95,138 +96,6 @@ def test_predict_writes_jsonl_from_checkpoint(in_tmp):
     assert code == 0
     rows = [json.loads(line) for line in (in_tmp / "preds.jsonl").read_text().splitlines()]
     assert len(rows) == 32 and set(rows[0]) == {"prediction", "target"}
-
-
-def test_composed_configs_and_print_config(in_tmp, capsys):
-    with pytest.raises(SystemExit) as info:
-        main(
-            [
-                "fit",
-                "-c",
-                str(CONFIGS / "lstm_adding.yaml"),
-                "-c",
-                str(CONFIGS / "trainer" / "cpu.yaml"),
-                "--model.init_args.hidden_size",
-                "7",
-                "--print_config",
-            ]
-        )
-    assert info.value.code == 0
-    printed = capsys.readouterr().out
-    assert "class_path: lstmzoo.models.sequence.SequenceModel" in printed
-    assert "hidden_size: 7" in printed
-    assert "accelerator: cpu" in printed
-
-
-def test_registry_name_expansion_keeps_user_init_args():
-    spec = expand_model_name({"class_path": "lstm_2layer", "init_args": {"hidden_size": 3}})
-    assert spec["class_path"] == "lstmzoo.models.sequence.SequenceModel"
-    assert spec["init_args"] == {"cell": "lstm", "num_layers": 2, "hidden_size": 3}
-    assert expand_model_name("lstmzoo.models.SequenceModel") == "lstmzoo.models.SequenceModel"
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (
-            ["fit", "--model", "lsmt", "--data", "AddingProblem"],
-            "unknown model 'lsmt'. Did you mean: lstm",
-        ),
-        (
-            [
-                "fit",
-                "--model",
-                "lstm",
-                "--data",
-                "AddingProblem",
-                "--model.init_args.hiden_size",
-                "3",
-            ],
-            "'hiden_size' is not accepted",
-        ),
-        (
-            [
-                "fit",
-                "--model",
-                "lstm",
-                "--data",
-                "AddingProblem",
-                "--model.init_args.hidden_size",
-                "big",
-            ],
-            "model.init_args.hidden_size (SequenceModel): Not of type PositiveInt: invalid literal",
-        ),
-        (
-            ["fit", "--model", "lstm", "--data", "AddingProblem", "--trainer.max_epocs", "3"],
-            "unrecognized arguments: --trainer.max_epocs",
-        ),
-        (
-            [
-                "predict",
-                "--model",
-                "lstm",
-                "--data",
-                "AddingProblem",
-                "--predictions.runtime",
-                "tensorrt",
-            ],
-            "predictions.runtime",
-        ),
-    ],
-)
-def test_user_errors_exit_2_with_one_message(in_tmp, capsys, args, message):
-    assert main(args) == 2
-    err = capsys.readouterr().err
-    assert message in " ".join(err.split())
-    assert "Traceback" not in err
-
-
-def test_topology_mismatch_fails_before_training(in_tmp, capsys):
-    code = main(["fit", "--model", "lstm", "--model.init_args.head", "many_to_many", *TINY])
-    assert code == 2
-    err = " ".join(capsys.readouterr().err.split())
-    assert "ManyToMany" in err and "AddingProblem" in err
-
-
-def test_list_command(capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "250")  # rich tables: no wrapping inside the cells
-    assert main(["list"]) == 0
-    out = capsys.readouterr().out
-    for name in ("rnn", "lstm", "lstm_2layer"):
-        assert name in out
-
-
-def test_python_dash_m_help():
-    out = subprocess.run(
-        [sys.executable, "-m", "lstmzoo", "--help"], capture_output=True, text=True
-    )
-    assert out.returncode == 0 and "fit" in out.stdout
-
-
-def test_top_level_help_lists_every_subcommand(capsys):
-    from lstmzoo.cli import SUBCOMMANDS
-
-    assert main(["--help"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    for name, (description, _) in SUBCOMMANDS.items():
-        assert any(ln.split()[:1] == [name] and description.split()[0] in ln for ln in lines), name
-    assert {"fit", "validate", "test", "predict", "list", "export", "recipes"} <= set(SUBCOMMANDS)
-
-
-def test_unknown_subcommand_suggests_close_ones(capsys):
-    assert main(["fitt"]) == 2
-    assert "Did you mean: fit" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize(
-    ("flag", "name", "shown"),
-    [("--model.help", "lstm", "--model.hidden_size"), ("--data.help", "AddingProblem", "seq_len")],
-)
-def test_help_of_a_registry_or_class_name(capsys, flag, name, shown):
-    with pytest.raises(SystemExit) as exit_:
-        main(["fit", flag, name])
-    assert exit_.value.code == 0
-    assert shown in capsys.readouterr().out
 
 
 def test_model_loaded_outside_the_cli_keeps_heads():
