@@ -93,8 +93,9 @@ class CRNNOCR(ZooModule):
     under mixed precision (autocast is switched off around ``log_softmax`` and the loss).
 
     Args:
-        alphabet: the characters (the blank is class 0, ``alphabet[i]`` class ``i + 1``);
-            linked from the data module and stored in the checkpoint.
+        alphabet: the characters (the blank is class 0, ``alphabet[i]`` class ``i + 1``) or the
+            name of one (``"printable"``, see :mod:`lstmzoo.nn.ctc`); linked from the data module
+            and stored in the checkpoint as characters.
         case_fold: labels are mapped to the alphabet's case (see :class:`~lstmzoo.nn.ctc.Alphabet`).
         image_width: training image width (``floor(W/4)+1`` CTC steps); from the data module.
         keep_ratio: whether training images kept their aspect ratio (then :meth:`read` uses
@@ -159,7 +160,7 @@ class CRNNOCR(ZooModule):
         self.ctc = nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True)
         self.save_hyperparameters(
             {
-                "alphabet": str(alphabet),
+                "alphabet": self.alphabet.chars,  # a named alphabet is stored as its characters
                 "case_fold": bool(case_fold),
                 "image_width": int(image_width),
                 "keep_ratio": bool(keep_ratio),

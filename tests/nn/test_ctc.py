@@ -10,8 +10,10 @@ import torch
 from lstmzoo.nn.ctc import (
     BLANK,
     DEFAULT_ALPHABET,
+    PRINTABLE_ALPHABET,
     Alphabet,
     beam_search_decode,
+    ctc_align,
     ctc_collapse,
     ctc_min_steps,
     encode_batch,
@@ -24,7 +26,7 @@ def log_probs_of(path: str, alphabet: Alphabet, p: float = 0.9) -> torch.Tensor:
     c = alphabet.num_classes
     rows = torch.full((len(path), c), (1 - p) / (c - 1))
     for t, ch in enumerate(path):
-        k = BLANK if ch == "-" else alphabet.encode(ch)[0]
+        k = BLANK if ch == "-" else alphabet.chars.index(ch) + 1
         rows[t, k] = p
     return rows.log()
 
@@ -141,3 +143,55 @@ def test_decoders_check_their_arguments() -> None:
         greedy_decode(torch.zeros(2, 3, 4), lengths=[3, 4])
     with pytest.raises(ValueError, match="log-probabilities"):
         greedy_decode(torch.zeros(4))
+
+
+def test_the_printable_alphabet_is_named_case_sensitive_and_extends_the_word_alphabet() -> None:
+    import string
+
+    ab = Alphabet("printable", case_fold=False)
+    assert ab.chars == PRINTABLE_ALPHABET == string.printable[:95]
+    assert len(ab) == 95 and ab.num_classes == 96
+    assert set(ab.chars) == set(string.digits + string.ascii_letters + string.punctuation + " ")
+    assert ab.chars.startswith(DEFAULT_ALPHABET)  # the word model's 36 classes come first
+    assert ab.encode("Aa") != ab.encode("aa")  # case-sensitive
+    assert Alphabet("default").chars == DEFAULT_ALPHABET
+    assert Alphabet("xyz").chars == "xyz"  # anything else is the characters themselves
+    with pytest.raises(ValueError, match=r"'\xe9' of 'caf\xe9' is not in the alphabet 'printable'"):
+        ab.encode("café")
+
+
+def test_labels_with_spaces_are_stripped_and_runs_collapsed() -> None:
+    ab = Alphabet("printable", case_fold=False)
+    assert ab.normalize("  This  is a   great deal. ") == "This is a great deal."
+    assert ab.encode(" a  b ") == ab.encode("a b")
+    assert ab.filter("a ~ é b") == "a ~ b"  # deleting a character leaves no double space
+    # an alphabet without a space leaves spaces alone (they are simply unknown)
+    assert Alphabet("ab").normalize(" a  b ") == " a  b "
+
+
+def test_decoders_keep_inner_spaces_and_drop_the_others() -> None:
+    ab = Alphabet("printable", case_fold=False)
+    path = "  hh-i- -  -yo u  "  # spaces at both ends, and two spaces split by a blank
+    for decode in (greedy_decode, beam_search_decode):
+        (d,) = decode(log_probs_of(path, ab), alphabet=ab)
+        assert d.text == "hi yo u"
+        assert len(d.char_confidences) == len(d.text) == len(d.indices)
+    (d,) = greedy_decode(log_probs_of("a-a-b--", ab), alphabet=ab)
+    assert d.text == "aab"  # repeated characters split by a blank stay: only spaces are ruled
+
+
+def test_alignment_gives_each_character_its_steps() -> None:
+    ab = Alphabet("printable", case_fold=False)
+    lp = log_probs_of("--hh-i- --yy-", ab)
+    (g,) = greedy_decode(lp, alphabet=ab, align=True)
+    assert g.text == "hi y"
+    assert g.steps == [(2, 3), (5, 5), (7, 7), (10, 11)]
+    (b,) = beam_search_decode(lp, alphabet=ab, align=True)
+    assert b.text == "hi y" and b.steps == g.steps
+    assert greedy_decode(lp, alphabet=ab)[0].steps is None  # only when asked
+    # forced alignment of a given text, a double letter needs its blank
+    assert ctc_align(log_probs_of("aa-a-", ab), ab.encode("aa")) == [(0, 1), (3, 3)]
+    assert ctc_align(log_probs_of("ab", ab), ab.encode("ab")) == [(0, 0), (1, 1)]
+    assert ctc_align(log_probs_of("---", ab), []) == []
+    with pytest.raises(ValueError, match="cannot align"):
+        ctc_align(log_probs_of("aa", ab), ab.encode("aa"))  # "aa" needs 3 steps

@@ -102,10 +102,14 @@ class OCRDataModule(ZooDataModule):
     ``predict_path`` may also be one image or a folder of images without labels.
 
     Args:
-        alphabet: the characters the model reads (blank excluded); stored in the checkpoint.
+        alphabet: the characters the model reads (blank excluded), or the name of an alphabet:
+            ``"printable"`` (the 95 printable ASCII characters with the space, for text lines)
+            or ``"default"`` (see :mod:`lstmzoo.nn.ctc`); stored in the checkpoint.
         case_fold: map labels to the alphabet's case when it has only one case of a letter.
         oov_policy: what to do with a label character outside the alphabet: ``"error"``,
-            ``"skip"`` the sample, or ``"drop"`` the character (:mod:`lstmzoo.data.ocr.labels`).
+            ``"skip"`` the sample, ``"drop"`` the character, or ``"map"`` it to its nearest
+            equivalent (curly quotes, dashes, accents to ASCII; see
+            :mod:`lstmzoo.data.ocr.labels`).
         too_long_policy: a label that needs more CTC steps than the image width gives:
             ``"error"`` or ``"skip"``.
         train_path, val_path, test_path, predict_path: the user's data (see above).
