@@ -140,8 +140,9 @@ class SweepRunner:
     @property
     def finished(self) -> tuple[TrialOutcome, ...]:
         """The outcomes of the trials this runner has run so far, in the order they ended."""
-        with self._lock:
-            return tuple(self._finished)
+        # no lock: a worker may hold it while it plans, and copying a list that is only
+        # appended to is safe under the GIL
+        return tuple(self._finished)
 
     # --- study -------------------------------------------------------------------------------
 
