@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
+import inspect
 
 import lightning.pytorch as pl
 import pytest
 import torch
+import yaml
 from torch.utils.data import DataLoader, TensorDataset
 
 from lstmzoo.models import CRNNOCR, BiLSTMSentiment, SequenceModel
-from lstmzoo.models.base import BatchFormatError, as_batch_dict
+from lstmzoo.models.base import DEFAULT_LR, BatchFormatError, as_batch_dict
 
 
 def _trainer(tmp_path) -> pl.Trainer:
@@ -224,3 +226,24 @@ def test_train_loss_is_logged_on_the_logging_steps_only(tmp_path) -> None:
     with open(tmp_path / "lightning_logs" / "version_0" / "metrics.csv") as handle:
         steps = [int(row["step"]) for row in csv.DictReader(handle) if row["train/loss"]]
     assert steps == [2, 5]  # what the CSV logger wrote: unchanged by the skipped calls
+
+
+def test_hyperparameters_and_their_initial_copy_are_plain_values() -> None:
+    """Restricted argument types (what a config parser passes) become built-in types in the
+    checkpoint's ``hparams`` and in the loggers' ``hparams_initial`` alike."""
+    from lstmzoo.argtypes import PositiveFloat, PositiveInt
+
+    model = SequenceModel(
+        input_size=PositiveInt(2), hidden_size=PositiveInt(4), lr=PositiveFloat(0.5)
+    )
+    for store in (model.hparams, model.hparams_initial):
+        assert type(store["hidden_size"]) is int and type(store["lr"]) is float
+    assert yaml.safe_load(yaml.safe_dump(dict(model.hparams_initial)))["hidden_size"] == 4
+
+
+def test_the_default_optimizer_uses_the_lr_hyperparameter_or_default_lr() -> None:
+    model = SequenceModel(input_size=2, hidden_size=4, lr=0.25)
+    assert model.configure_optimizers().param_groups[0]["lr"] == 0.25
+    del model.hparams["lr"]  # a subclass that takes no lr
+    assert model.configure_optimizers().param_groups[0]["lr"] == DEFAULT_LR
+    assert inspect.signature(SequenceModel).parameters["lr"].default == DEFAULT_LR
