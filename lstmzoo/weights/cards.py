@@ -220,7 +220,9 @@ def get_card(
 
 
 def summarize_architecture(hparams: Mapping[str, Any], limit: int = 64) -> dict[str, Any]:
-    """The hyperparameters as a card shows them: long lists become size and SHA-256."""
+    """The hyperparameters as a card shows them: long lists and large mappings (a lexicon, a
+    fitted classifier) become their size and SHA-256; the full values live in the weights file's
+    metadata, so a card stays a page to read."""
     out: dict[str, Any] = {}
     for key, value in hparams.items():
         if key.startswith("_"):
@@ -228,9 +230,19 @@ def summarize_architecture(hparams: Mapping[str, Any], limit: int = 64) -> dict[
         if isinstance(value, (list, tuple)) and len(value) > limit:
             blob = json.dumps(list(value), ensure_ascii=False).encode("utf-8")
             out[key] = {"size": len(value), "sha256": hashlib.sha256(blob).hexdigest()}
+        elif isinstance(value, Mapping) and len(blob := _json_bytes(value)) > MAX_CARD_VALUE_BYTES:
+            out[key] = {"size": len(value), "sha256": hashlib.sha256(blob).hexdigest()}
         else:
             out[key] = value
     return out
+
+
+#: a mapping whose JSON is longer than this appears on a card as its size and SHA-256
+MAX_CARD_VALUE_BYTES = 4096
+
+
+def _json_bytes(value: Mapping[str, Any]) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
 def make_card(
