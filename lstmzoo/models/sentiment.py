@@ -442,6 +442,11 @@ class BiLSTMSentiment(ZooModule):
     def on_test_epoch_end(self) -> None:
         self._log_corpus_mean("test")
 
+    def _records(self, texts: Sequence[str] | None, probs: Tensor) -> list[dict[str, Any]]:
+        """One record per row of ``probs: (N, classes)`` (see
+        :func:`~lstmzoo.models.text_prediction.prediction_records`)."""
+        return prediction_records(self.classes, texts, probs)
+
     @override
     def predict_step(self, batch: Any, batch_idx: int) -> list[dict[str, Any]]:
         """One JSON-ready record per text: ``{"text", "label", "probabilities": {class: p},
@@ -453,7 +458,7 @@ class BiLSTMSentiment(ZooModule):
         batch = self.as_batch(batch, "predict")
         engine = engine_for(self, self.inference_options or InferenceOptions())
         logits = padded_batch_logits(engine, batch, self._extra_inputs, len(self.classes))
-        records = prediction_records(self.classes, batch.get("text"), logits.softmax(-1))
+        records = self._records(batch.get("text"), logits.softmax(-1))
         for i, record in enumerate(records):
             if "line" in batch:
                 record["line"] = int(batch["line"][i])
@@ -506,4 +511,4 @@ class BiLSTMSentiment(ZooModule):
                 num_classes=len(self.classes),
                 device=self.embedding.weight.device,
             )
-        return prediction_records(self.classes, texts, logits.softmax(-1))
+        return self._records(texts, logits.softmax(-1))

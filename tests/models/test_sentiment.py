@@ -1,4 +1,7 @@
-"""BiLSTM sentiment model: padding invariance, metrics, pretrained vectors, checkpoints, CLI."""
+"""BiLSTM sentiment model: padding invariance, loss, optimizer, checkpoints, token features, CLI.
+
+Its parts have tests of their own beside this file: text_prediction, text_pipeline, metrics and
+word_vectors (and tests/nn/test_text.py for the network pieces)."""
 
 from __future__ import annotations
 
@@ -7,39 +10,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
-import lightning.pytorch as pl
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from helpers_text import tiny_cli_args, write_lexicon, write_rated_corpora, write_tiny_dataset
-
 import lstmzoo
 from lstmzoo.data.text import TextClassificationData
-from lstmzoo.errors import CheckpointError, ConfigError, DataError
+from lstmzoo.errors import CheckpointError, ConfigError
+from lstmzoo.models.base import DEFAULT_LR
 from lstmzoo.models.sentiment import BiLSTMSentiment
-
-REPO = Path(__file__).resolve().parents[2]
-VOCAB = ["<pad>", "<unk>", "good", "bad", "film", "very", "!"]
-
-
-def _model(**kwargs: Any) -> BiLSTMSentiment:
-    torch.manual_seed(0)
-    defaults = dict(vocab=VOCAB, classes=["neg", "pos"], embedding_dim=8, hidden_size=6)
-    return BiLSTMSentiment(**{**defaults, **kwargs})
-
-
-def _trainer(root: Path, epochs: int = 1) -> pl.Trainer:
-    return pl.Trainer(
-        max_epochs=epochs,
-        default_root_dir=root,
-        logger=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        accelerator="cpu",
-    )
+from tests.helpers_text import tiny_cli_args, write_lexicon, write_rated_corpora, write_tiny_dataset
+from tests.models.helpers_sentiment import FEATURES, REPO, fit_tiny, tiny_model, tiny_trainer
 
 
 def test_registered_with_config() -> None:
@@ -50,8 +31,28 @@ def test_registered_with_config() -> None:
     assert model.encoder.bidirectional and model.head.pool == "last"
 
 
+def test_class_path_is_the_one_cards_and_checkpoints_record() -> None:
+    """Shipped cards, checkpoints and configs name ``lstmzoo.models.sentiment.BiLSTMSentiment``:
+    the class must be defined there (the registry and checkpoints record ``__module__``)."""
+    path = "lstmzoo.models.sentiment.BiLSTMSentiment"
+    assert lstmzoo.get_model_spec("bilstm_sentiment").class_path == path
+    cards = sorted((REPO / "lstmzoo" / "weights").glob("bilstm_sentiment-*.yaml"))
+    assert cards
+    for card in cards:
+        assert f"class_path: {path}\n" in card.read_text("utf-8"), card.name
+
+
+def test_learning_rate_default_is_the_zoo_default() -> None:
+    import inspect
+
+    assert inspect.signature(BiLSTMSentiment).parameters["lr"].default == DEFAULT_LR
+    model = tiny_model()
+    del model.hparams["lr"]  # a checkpoint without it falls back to the same default
+    assert model.configure_optimizers().param_groups[0]["lr"] == DEFAULT_LR
+
+
 def test_forward_backward_on_padded_batch() -> None:
-    model = _model(embedding_dropout=0.2, word_dropout=0.1)
+    model = tiny_model(embedding_dropout=0.2, word_dropout=0.1)
     x = torch.tensor([[2, 4, 6, 5], [3, 4, 0, 0], [2, 0, 0, 0]])
     lengths = torch.tensor([4, 2, 1])
     logits = model(x, lengths)
@@ -64,7 +65,7 @@ def test_forward_backward_on_padded_batch() -> None:
 
 @pytest.mark.parametrize("pool", ["last", "mean", "max", "attention"])
 def test_padding_does_not_change_logits(pool: str) -> None:
-    model = _model(head={"class_path": "many_to_one", "init_args": {"pool": pool}}).eval()
+    model = tiny_model(head={"class_path": "many_to_one", "init_args": {"pool": pool}}).eval()
     alone = model(torch.tensor([[3, 4, 2]]), torch.tensor([3]))
     batch = torch.tensor([[3, 4, 2, 0, 0, 0], [2, 5, 5, 4, 6, 6]])
     padded = model(batch, torch.tensor([3, 6]))
@@ -75,7 +76,7 @@ def test_padding_does_not_change_logits(pool: str) -> None:
 
 
 def test_last_pool_concatenates_final_forward_and_backward_states() -> None:
-    model = _model().eval()
+    model = tiny_model().eval()
     x, lengths = torch.tensor([[3, 4, 2, 0]]), torch.tensor([3])
     enc = model.encode(x, lengths)
     pooled = model.head.pooled(enc)
@@ -85,8 +86,8 @@ def test_last_pool_concatenates_final_forward_and_backward_states() -> None:
 
 
 def test_unpacked_baseline_reads_padding() -> None:
-    packed = _model().eval()
-    plain = _model(pack=False).eval()
+    packed = tiny_model().eval()
+    plain = tiny_model(pack=False).eval()
     plain.load_state_dict(packed.state_dict())
     x, lengths = torch.tensor([[3, 4, 2, 0, 0, 0]]), torch.tensor([3])
     full = torch.tensor([[3, 4, 2]])
@@ -101,7 +102,7 @@ def test_unpacked_baseline_reads_padding() -> None:
 
 @pytest.mark.filterwarnings("ignore:You are trying to `self.log")
 def test_soft_targets_and_label_smoothing_in_the_training_loss() -> None:
-    model = _model(label_smoothing=0.2)
+    model = tiny_model(label_smoothing=0.2)
     x, lengths, y = torch.tensor([[2, 4], [3, 0]]), torch.tensor([2, 1]), torch.tensor([1, 0])
     torch.manual_seed(0)
     logits = model(x, lengths)
@@ -115,70 +116,30 @@ def test_soft_targets_and_label_smoothing_in_the_training_loss() -> None:
 
 
 def test_optimizer_skips_frozen_embeddings_and_decays_the_rate() -> None:
-    opt = _model(freeze_embeddings=True, lr=0.01).configure_optimizers()
+    opt = tiny_model(freeze_embeddings=True, lr=0.01).configure_optimizers()
     params = {id(p) for group in opt.param_groups for p in group["params"]}
-    model = _model(freeze_embeddings=True)
+    model = tiny_model(freeze_embeddings=True)
     assert len(params) == sum(1 for p in model.parameters() if p.requires_grad)
-    config = _model(lr=0.01, lr_decay=0.5).configure_optimizers()
+    config = tiny_model(lr=0.01, lr_decay=0.5).configure_optimizers()
     scheduler = config["lr_scheduler"]["scheduler"]
     config["optimizer"].step()  # no gradients: a no-op, in the order torch expects
     scheduler.step()
     assert config["optimizer"].param_groups[0]["lr"] == pytest.approx(0.005)
     with pytest.raises(ConfigError, match="lr_decay"):
-        _model(lr_decay=0.0)
+        tiny_model(lr_decay=0.0)
 
 
 def test_bad_configurations() -> None:
     with pytest.raises(ConfigError, match="N -> 1 head"):
-        _model(head="many_to_many")
+        tiny_model(head="many_to_many")
     with pytest.raises(ConfigError, match="at least 2"):
-        _model(classes=["only"])
+        tiny_model(classes=["only"])
     with pytest.raises(ConfigError, match="word_dropout"):
-        _model(word_dropout=1.0)
-
-
-def test_predict_text_returns_label_and_probabilities() -> None:
-    model = _model()
-    model.train()
-    out = model.predict_text(["Very good film!", "bad", "unknown words only"])
-    assert model.training  # mode restored
-    assert [r["text"] for r in out] == ["Very good film!", "bad", "unknown words only"]
-    for record in out:
-        assert set(record) == {"text", "label", "probabilities"}
-        assert set(record["probabilities"]) == {"neg", "pos"}
-        assert sum(record["probabilities"].values()) == pytest.approx(1.0, abs=1e-6)
-        assert record["label"] == max(record["probabilities"], key=record["probabilities"].get)
-    # order and batching do not change the result
-    again = model.predict_text(["bad", "Very good film!"], batch_size=1)
-    assert again[1]["probabilities"] == pytest.approx(out[0]["probabilities"])
-    assert model.tokenize("Very GOOD!") == [5, 2, 6]
-    with pytest.raises(DataError, match="text 1"):
-        model.predict_text(["fine", "  "])
-
-
-def _fit_tiny(
-    tmp_path: Path, **model_kwargs: Any
-) -> tuple[BiLSTMSentiment, TextClassificationData, pl.Trainer]:
-    files = write_tiny_dataset(tmp_path / "data")
-    dm = TextClassificationData(
-        train_file=str(files["train"]),
-        val_file=str(files["val"]),
-        test_file=str(files["test"]),
-        predict_file=str(files["predict"]),
-        batch_size=16,
-        seed=0,
-    )
-    torch.manual_seed(0)
-    model = BiLSTMSentiment(
-        **dm.model_kwargs(), embedding_dim=12, hidden_size=8, lr=0.01, **model_kwargs
-    )
-    trainer = _trainer(tmp_path / "run", epochs=2)
-    trainer.fit(model, datamodule=dm)
-    return model, dm, trainer
+        tiny_model(word_dropout=1.0)
 
 
 def test_fit_logs_metrics_and_checkpoint_reloads_in_another_process(tmp_path: Path) -> None:
-    model, dm, trainer = _fit_tiny(tmp_path)
+    model, dm, trainer = fit_tiny(tmp_path)
     for key in ("val/acc", "val/f1", "val/auroc", "val/loss", "train/loss", "train/acc"):
         assert key in trainer.callback_metrics, key
     result = trainer.test(model, datamodule=dm, verbose=False)[0]
@@ -223,69 +184,6 @@ def test_fit_logs_metrics_and_checkpoint_reloads_in_another_process(tmp_path: Pa
     )
 
 
-def test_predict_step_records(tmp_path: Path) -> None:
-    model, dm, trainer = _fit_tiny(tmp_path)
-    batches = trainer.predict(model, datamodule=dm)
-    records = [r for batch in batches for r in batch]
-    assert [r["text"] for r in records] == dm.predict_set.texts
-    assert [r["line"] for r in records] == [1, 2, 3]
-    assert all(set(r) == {"text", "label", "probabilities", "line"} for r in records)
-
-
-def _vectors_file(path: Path, words: list[str], dim: int) -> Path:
-    lines = [f"{len(words)} {dim}"]
-    for i, word in enumerate(words):
-        lines.append(word + " " + " ".join(f"{(i + 1) * 0.01 * (j + 1):.4f}" for j in range(dim)))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def test_pretrained_embeddings_loaded_once_and_stored_in_weights(
-    tmp_path: Path, caplog: Any
-) -> None:
-    vec = _vectors_file(tmp_path / "vectors.txt", ["great", "awful", "film", "zzz"], dim=12)
-    with caplog.at_level("INFO", logger="lstmzoo"):
-        model, _, trainer = _fit_tiny(
-            tmp_path, pretrained_embeddings=str(vec), freeze_embeddings=True
-        )
-    assert "pretrained embeddings: 3 of" in caplog.text and "coverage" in caplog.text
-    vocab = model.vocabulary
-    weight = model.embedding.weight
-    assert not weight.requires_grad  # frozen: the file's values survive training
-    assert torch.allclose(weight[vocab["great"]], torch.tensor([0.01 * (j + 1) for j in range(12)]))
-    assert torch.allclose(weight[vocab["film"]], torch.tensor([0.03 * (j + 1) for j in range(12)]))
-    assert weight[0].abs().sum() == 0
-    ckpt = tmp_path / "model.ckpt"
-    trainer.save_checkpoint(ckpt)
-    vec.unlink()  # reload must not need the file
-    again = BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu", weights_only=True)
-    assert torch.equal(again.embedding.weight, weight)
-    assert again.hparams.pretrained_embeddings == str(vec)
-
-
-def test_pretrained_dimension_mismatch(tmp_path: Path) -> None:
-    vec = _vectors_file(tmp_path / "v.txt", ["good"], dim=5)
-    model = _model(pretrained_embeddings=str(vec))
-    with pytest.raises(ConfigError, match="embedding_dim: 5"):
-        model.load_pretrained_embeddings()
-    found = _model(embedding_dim=5).load_pretrained_embeddings(str(vec))
-    assert found.found.sum() == 1
-
-
-def test_three_classes_metrics(tmp_path: Path) -> None:
-    rows = [("good film", "pos"), ("bad film", "neg"), ("a film", "neutral")] * 8
-    from helpers_text import write_csv
-
-    train = write_csv(tmp_path / "train.csv", rows)
-    dm = TextClassificationData(train_file=str(train), val_file=str(train), test_file=str(train))
-    model = BiLSTMSentiment(**dm.model_kwargs(), embedding_dim=8, hidden_size=4)
-    trainer = _trainer(tmp_path)
-    trainer.fit(model, datamodule=dm)
-    result = trainer.test(model, datamodule=dm, verbose=False)[0]
-    assert {"test/acc", "test/f1", "test/auroc"} <= set(result)
-    assert len(model.predict_text(["good"])[0]["probabilities"]) == 3
-
-
 def test_cli_fit_test_predict(tmp_path: Path) -> None:
     from lstmzoo.cli import main
 
@@ -317,14 +215,8 @@ def test_cli_fit_test_predict(tmp_path: Path) -> None:
     assert hparams["classes"] == ["neg", "pos"] and "wonderful" in hparams["vocab"]
 
 
-FEATURES = dict(
-    tokenizer="social", token_flags=True, char_ngram_buckets=64, char_ngram_orders=[2, 3],
-    max_char_ngrams=6,
-)  # fmt: skip
-
-
 def test_token_features_widen_the_encoder_input_only() -> None:
-    model = _model(lexicon={"good": 1.9, "bad": -2.5}, **FEATURES)
+    model = tiny_model(lexicon={"good": 1.9, "bad": -2.5}, **FEATURES)
     assert model.num_token_features == 3 and model.encoder.input_size == 8 + 3
     assert model.hparams["lexicon_sha256"] and model.hparams["char_ngram_orders"] == [2, 3]
     x = torch.tensor([[2, 4, 6], [3, 1, 0]])
@@ -353,7 +245,7 @@ def test_dropped_markup_travels_through_the_checkpoint(tmp_path: Path) -> None:
     )  # fmt: skip
     torch.manual_seed(0)
     model = BiLSTMSentiment(**dm.model_kwargs(), embedding_dim=12, hidden_size=8, lr=0.01)
-    trainer = _trainer(tmp_path / "run")
+    trainer = tiny_trainer(tmp_path / "run")
     trainer.fit(model, datamodule=dm)
     ckpt = tmp_path / "markup.ckpt"
     trainer.save_checkpoint(ckpt)
@@ -380,7 +272,7 @@ def test_general_features_fit_test_per_corpus_and_reload(tmp_path: Path) -> None
     )  # fmt: skip
     torch.manual_seed(0)
     model = BiLSTMSentiment(**dm.model_kwargs(), embedding_dim=12, hidden_size=8, lr=0.01)
-    trainer = _trainer(tmp_path / "run", epochs=2)
+    trainer = tiny_trainer(tmp_path / "run", epochs=2)
     trainer.fit(model, datamodule=dm)
     assert "val/acc/tweets" in trainer.callback_metrics
     assert "val/acc/corpus_mean" in trainer.callback_metrics
@@ -461,11 +353,6 @@ def test_general_recipe_fits_tests_and_predicts_through_the_cli(tmp_path: Path) 
     assert hparams["lexicon"]["great"] == 3.1 and hparams["tokenizer"] == "social"
 
 
-def test_lexicon_checksum_without_lexicon_is_an_error() -> None:
-    with pytest.raises(CheckpointError, match="trained with a lexicon"):
-        _model(lexicon=None, lexicon_sha256="ab" * 32)
-
-
 # Lightning's pytree helper calls a torch API that torch 2.13 deprecates: not ours to fix
 @pytest.mark.filterwarnings("ignore:.*isinstance\\(treespec, LeafSpec\\)")
 def test_text_score_and_corpus_features_round_trip_and_test_one_corpus(tmp_path: Path) -> None:
@@ -481,7 +368,7 @@ def test_text_score_and_corpus_features_round_trip_and_test_one_corpus(tmp_path:
     torch.manual_seed(0)
     model = BiLSTMSentiment(**dm.model_kwargs(), embedding_dim=12, hidden_size=8, lr=0.01)
     assert model.num_token_features == 3 + 2 + 1 + 3
-    trainer = _trainer(tmp_path / "run")
+    trainer = tiny_trainer(tmp_path / "run")
     trainer.fit(model, datamodule=dm)
     ckpt = tmp_path / "loo.ckpt"
     trainer.save_checkpoint(ckpt)
