@@ -135,7 +135,11 @@ class ResumableCheckpoint(ModelCheckpoint):
     """``ModelCheckpoint`` that makes ``--ckpt_path last`` resume any interrupted run, and that
     writes named files only: one run, one folder, ``last.ckpt`` (and ``best.ckpt``).
 
-    * ``save_last=True`` by default: ``last.ckpt`` holds the latest state;
+    * ``save_last=True`` by default: ``last.ckpt`` holds the latest state, written at every
+      epoch end, after every validation and every ``every_n_train_steps`` steps whether or not a
+      top-k file is saved then (Lightning itself refreshes ``last.ckpt`` only when it saves a
+      top-k file, so without a monitor, or in epochs that do not improve on the best, a killed
+      run would lose everything since the last improvement);
     * without a ``monitor`` it keeps no top-k copy (``save_top_k=0`` by default), so
       ``last.ckpt`` is its only file. Lightning's default (``save_top_k=1``) would write an
       ``epoch=N-step=M.ckpt`` beside it, the same state under a name that changes each epoch;
@@ -186,6 +190,42 @@ class ResumableCheckpoint(ModelCheckpoint):
             enable_version_counter=enable_version_counter,
             **kwargs,
         )
+        self._last_every_n_steps = int(kwargs.get("every_n_train_steps") or 0)
+        self._last_written_step = -1
+
+    def _refresh_last(self, trainer: pl.Trainer) -> None:
+        """Write ``last.ckpt`` with the current state unless it already holds this step."""
+        from lightning.pytorch.trainer.states import TrainerFn
+
+        if (
+            not self.save_last
+            or self.dirpath is None
+            or trainer.fast_dev_run
+            or trainer.sanity_checking
+            or trainer.state.fn != TrainerFn.FITTING
+            or self._last_written_step == trainer.global_step
+        ):
+            return
+        path = os.path.join(self.dirpath, self.CHECKPOINT_NAME_LAST + self.FILE_EXTENSION)
+        self.last_model_path = path  # before saving: the callback's state is in the file
+        trainer.save_checkpoint(path)
+        self._last_written_step = trainer.global_step
+
+    def on_train_batch_end(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, *args: Any, **kwargs: Any
+    ) -> None:
+        super().on_train_batch_end(trainer, pl_module, *args, **kwargs)
+        n = self._last_every_n_steps
+        if n and trainer.global_step % n == 0:
+            self._refresh_last(trainer)
+
+    def on_validation_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        super().on_validation_end(trainer, pl_module)
+        self._refresh_last(trainer)
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        super().on_train_epoch_end(trainer, pl_module)
+        self._refresh_last(trainer)
 
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if self.dirpath is None:

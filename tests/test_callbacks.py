@@ -4,6 +4,7 @@ checkpoint callback writes named files only (``last.ckpt``, ``best.ckpt``)."""
 from __future__ import annotations
 
 import lightning.pytorch as pl
+import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 from torch.utils.data import DataLoader, TensorDataset
@@ -67,6 +68,7 @@ def _fit_into_run_folder(root, callbacks, max_epochs: int, ckpt_path=None) -> pl
         enable_model_summary=False,
         accelerator="cpu",
         num_sanity_val_steps=0,
+        log_every_n_steps=1,
     )
     loader = DataLoader(data, batch_size=4)
     model = SequenceModel(input_size=2, hidden_size=4)
@@ -107,3 +109,31 @@ def test_a_filename_given_by_the_user_is_kept(tmp_path) -> None:
     callback = ResumableCheckpoint(monitor="val/loss", filename="lowest-{epoch}")
     _fit_into_run_folder(tmp_path, [callback], max_epochs=1)
     assert _checkpoint_files(tmp_path) == ["last.ckpt", "lowest-epoch=0.ckpt"]
+
+
+class _LastStepAtEpochStart(pl.Callback):
+    """Records the ``global_step`` stored in ``last.ckpt`` when each epoch starts (what a run
+    killed then would resume from)."""
+
+    def __init__(self, folder) -> None:
+        self.folder = folder
+        self.steps: list[int | None] = []
+
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        from lstmzoo.checkpoint_file import read_checkpoint
+
+        last = self.folder / "last.ckpt"
+        self.steps.append(read_checkpoint(last)["global_step"] if last.exists() else None)
+
+
+@pytest.mark.parametrize("monitor", [None, "val/never_better"])
+def test_last_ckpt_holds_every_finished_epoch_before_the_fit_ends(tmp_path, monitor) -> None:
+    class NeverBetter(pl.Callback):  # a monitored value that only gets worse after epoch 0
+        def on_validation_epoch_end(self, trainer, pl_module) -> None:
+            pl_module.log("val/never_better", float(trainer.current_epoch))
+
+    watch = _LastStepAtEpochStart(tmp_path / "run" / "checkpoints")
+    callback = ResumableCheckpoint(monitor=monitor, mode="min")
+    _fit_into_run_folder(tmp_path, [NeverBetter(), callback, watch], max_epochs=3)
+    # 4 steps per epoch: a kill at the start of epoch 2 resumes from step 8, not from 4 or 0
+    assert watch.steps == [None, 4, 8]

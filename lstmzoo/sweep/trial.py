@@ -151,10 +151,8 @@ def run_trial(opts: argparse.Namespace) -> dict[str, Any]:
         pruner_args = json.loads(opts.pruner_args or "{}")
         trial = _trial_for_pruning(opts.storage, opts.study, opts.trial_id, pruner_args)
     watch = MetricWatch(opts.metric, trial)
-    # a retry resumes from last.ckpt, so it must be written at every epoch end, not only when
-    # fit ends: Lightning writes last.ckpt only where a top-k file is saved, hence save_top_k=1
-    # (the latest epoch's epoch=N-step=M.ckpt beside it)
-    callbacks: list[Callback] = [ResumableCheckpoint(save_top_k=1), watch]
+    # a retry resumes from last.ckpt, which ResumableCheckpoint writes at every epoch end
+    callbacks: list[Callback] = [ResumableCheckpoint(), watch]
     config = yaml.safe_load(Path(opts.config).read_text(encoding="utf-8")) or {}
     if (config.get("trainer") or {}).get("enable_progress_bar") is not False:
         callbacks.append(_Quiet())  # the log file gets no progress bar
