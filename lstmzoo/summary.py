@@ -17,6 +17,8 @@ from typing import Any
 import lightning.pytorch as pl
 from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint, Timer
 
+from lstmzoo.cli.output import print_table
+
 __all__ = ["FitSummary", "evaluate_command", "render_fit_summary", "stop_reason", "summarize_fit"]
 
 
@@ -136,7 +138,9 @@ def _duration(seconds: float) -> str:
 
 
 def render_fit_summary(summary: FitSummary, fit_args: Sequence[str], console: Any) -> None:
-    """Print ``summary`` as a small rich table on ``console`` (a :class:`rich.console.Console`)."""
+    """Print ``summary`` as a small rich table on ``console`` (a :class:`rich.console.Console`):
+    fitted to a terminal's window, and as wide as its content anywhere else (a log file, a
+    pipe), so that paths and the evaluate command stay whole and the border closes."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -159,4 +163,4 @@ def render_fit_summary(summary: FitSummary, fit_args: Sequence[str], console: An
     evaluate = summary.best_checkpoint or summary.last_checkpoint
     if evaluate:
         table.add_row("evaluate", escape(evaluate_command(fit_args, evaluate)))
-    console.print(table)
+    print_table(table, console)

@@ -9,7 +9,7 @@ import lightning.pytorch as pl
 import pytest
 
 from lstmzoo.cli import main
-from lstmzoo.summary import evaluate_command
+from lstmzoo.summary import FitSummary, evaluate_command, render_fit_summary
 
 from .helpers_sequence import TINY_LSTM_FIT
 
@@ -119,3 +119,47 @@ def test_an_interrupted_fit_says_so_and_names_last_ckpt(in_tmp, capsys, monkeypa
 def test_test_command_drops_the_fit_checkpoint():
     cmd = evaluate_command(["-c", "a b.yaml", "--ckpt_path", "last", "--x=1"], "r/best.ckpt")
     assert cmd == "lstmzoo test -c 'a b.yaml' --x=1 --ckpt_path r/best.ckpt"
+
+
+def _summary(tmp: str) -> FitSummary:
+    folder = f"{tmp}/a/run/folder/whose/path/is/longer/than/any/terminal/checkpoints"
+    return FitSummary(
+        reason="max_epochs reached (1)",
+        steps=10,
+        epochs=1,
+        seconds=3.0,
+        monitor="val/mse",
+        mode="min",
+        best_value=0.5,
+        last_value=0.6,
+        best_checkpoint=f"{folder}/best.ckpt",
+        last_checkpoint=f"{folder}/last.ckpt",
+    )
+
+
+def test_the_summary_in_a_log_file_keeps_its_paths_whole_and_its_border():
+    import io
+
+    from rich.console import Console
+
+    summary = _summary("/tmp")
+    buffer = io.StringIO()
+    render_fit_summary(summary, ["-c", "lstm_adding"], Console(file=buffer, width=40))
+    lines = buffer.getvalue().splitlines()
+    box = [ln for ln in lines if ln.startswith(("┌", "│", "└", "├"))]
+    assert len(box) >= 7 and len({len(ln) for ln in box}) == 1
+    assert all(ln.endswith(("┐", "│", "┘", "┤")) for ln in box)
+    text = buffer.getvalue()
+    assert summary.best_checkpoint in text and summary.last_checkpoint in text
+    assert evaluate_command(["-c", "lstm_adding"], summary.best_checkpoint) in text
+
+
+def test_the_summary_in_a_terminal_fits_its_window():
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=60, force_terminal=True, color_system=None)
+    render_fit_summary(_summary("/tmp"), [], console)
+    assert max(len(ln) for ln in buffer.getvalue().splitlines()) <= 60

@@ -59,4 +59,4 @@ class FitSummaryPrinter(Callback):
         from rich.console import Console
 
         summary = summarize_fit(trainer, time.monotonic() - self._started, interrupted)
-        render_fit_summary(summary, self.command_args, Console(highlight=False, soft_wrap=True))
+        render_fit_summary(summary, self.command_args, Console(highlight=False))

@@ -1,4 +1,14 @@
-"""``lstmzoo weights [MODEL[:TAG]] [--check]``: the pretrained weights and their cards."""
+"""``lstmzoo weights [MODEL[:TAG]] [--check] [--format FORMAT]``: the pretrained weights and
+their cards.
+
+``--format json`` prints a list with one object per weight; its keys (also the CSV columns):
+
+* ``model``, ``tag``: the weight is ``pretrained:MODEL:TAG``;
+* ``default``: whether ``pretrained:MODEL`` means this tag;
+* ``headline``: the card's headline metric, in words (``""`` without one);
+* ``size_bytes``: the weights file's size (``null`` when the file is missing);
+* ``use``: the flag that starts a run from it (``--ckpt_path pretrained:MODEL:TAG``).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +16,44 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
+from lstmzoo.cli.output import Column, add_format_argument, print_records
 from lstmzoo.registry import get_model_spec
 
-__all__ = ["check_weights", "weights_command"]
+__all__ = ["WEIGHT_COLUMNS", "check_weights", "weight_records", "weights_command"]
+
+
+def _size(record: dict[str, Any]) -> str:
+    size = record["size_bytes"]
+    return "missing" if size is None else f"{size / 2**20:.1f} MB"
+
+
+#: the columns of ``lstmzoo weights``'s table
+WEIGHT_COLUMNS = (
+    Column("model", whole=True),
+    Column("tag", whole=True, text=lambda r: r["tag"] + ("*" if r["default"] else "")),
+    Column("headline"),
+    Column("size_bytes", header="size", text=_size),
+    Column("use"),
+)
+
+
+def weight_records() -> list[dict[str, Any]]:
+    """One record per installed weight (see the module for the keys)."""
+    from lstmzoo.weights import list_cards
+
+    return [
+        {
+            "model": card.model,
+            "tag": card.tag,
+            "default": bool(card.default),
+            "headline": card.headline_text(),
+            "size_bytes": (
+                card.weights_path.stat().st_size if card.weights_path.is_file() else None
+            ),
+            "use": f"--ckpt_path pretrained:{card.reference}",
+        }
+        for card in list_cards()
+    ]
 
 
 def check_weights(console: Any, reference: str | None) -> int:
@@ -38,9 +83,8 @@ def check_weights(console: Any, reference: str | None) -> int:
 def weights_command(argv: Sequence[str]) -> int:
     """List the pretrained weights, print one card, or check them; returns the exit code."""
     from rich.console import Console
-    from rich.table import Table
 
-    from lstmzoo.weights import get_card, list_cards
+    from lstmzoo.weights import get_card
 
     parser = argparse.ArgumentParser(
         prog="lstmzoo weights",
@@ -52,6 +96,7 @@ def weights_command(argv: Sequence[str]) -> int:
         action="store_true",
         help="load the weights and check that they still give the card's sample answers",
     )
+    add_format_argument(parser)
     opts = parser.parse_args(list(argv))
     console = Console(highlight=False, soft_wrap=True)
     if opts.check:
@@ -63,21 +108,6 @@ def weights_command(argv: Sequence[str]) -> int:
         console.print(f"# {card.path}", markup=False)
         console.print(card.render(), markup=False)
         return 0
-    table = Table(title="lstmzoo pretrained weights (* = default of its model)")
-    for column in ("model", "tag", "headline", "size", "use"):
-        table.add_column(column)
-    for card in list_cards():
-        size = (
-            f"{card.weights_path.stat().st_size / 2**20:.1f} MB"
-            if card.weights_path.is_file()
-            else "missing"
-        )
-        table.add_row(
-            card.model,
-            card.tag + ("*" if card.default else ""),
-            card.headline_text(),
-            size,
-            f"--ckpt_path pretrained:{card.reference}",
-        )
-    console.print(table)
+    title = "lstmzoo pretrained weights (* = default of its model)"
+    print_records(weight_records(), WEIGHT_COLUMNS, opts.format, title=title)
     return 0
