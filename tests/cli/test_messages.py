@@ -99,12 +99,12 @@ def test_the_old_private_name_of_the_cleaner_still_imports():
     assert _clean_parser_message is clean_parser_message
 
 
-def test_the_message_helpers_import_without_lightning():
+def test_the_message_and_output_helpers_import_without_torch_or_lightning():
     import subprocess
     import sys
 
     code = (
-        "import sys, lstmzoo.cli.messages, lstmzoo.cli.argv, lstmzoo.cli\n"
+        "import sys, lstmzoo.cli, lstmzoo.cli.messages, lstmzoo.cli.argv, lstmzoo.cli.output\n"
         "print(sorted(m for m in ('torch', 'lightning', 'jsonargparse') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
