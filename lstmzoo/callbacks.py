@@ -227,6 +227,11 @@ class ResumableCheckpoint(ModelCheckpoint):
         super().on_train_epoch_end(trainer, pl_module)
         self._refresh_last(trainer)
 
+    def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self._last_written_step == trainer.global_step:
+            return  # last.ckpt holds this state already: Lightning would write it a second time
+        super().on_train_end(trainer, pl_module)
+
     def setup(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         if self.dirpath is None:
             logger = trainer.logger
