@@ -108,7 +108,12 @@ def tensor_to_image(x: Any) -> Any:
 
 
 def words_set(limit: int | None = None) -> list[Sample]:
-    """The word recipe's held-out-family test split (see the module docstring)."""
+    """The word recipe's held-out-family test split (see the module docstring).
+
+    ``limit`` images (default: the split's 1,000); past 1,000 the split's seed draws more, the
+    first 1,000 being those of the card's figures. An image's family is the face the renderer
+    took for it, seen through the list of faces it draws from.
+    """
     import yaml
 
     from lstmzoo.data.ocr import OCRDataModule
