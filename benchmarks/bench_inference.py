@@ -6,15 +6,20 @@ eager; bf16 autocast vs fp32 training on CPU (``bilstm_sentiment``, ``crnn_ocr``
 Every model at its shipped size (random weights: speed does not depend on them), measured side
 by side: variants interleaved, medians, ratios printed. ``benchmarks/bench_fastpath.py``
 measures the same options end to end (image decoding, tokenization, batching) with accuracy.
+The ``elman`` part runs the ``rnn`` model's graph both ways it can be exported: with the ONNX
+``RNN`` operator (what ``torch.onnx`` writes for ``nn.RNN``) and as the explicit loop of
+:mod:`lstmzoo.nn.loop` (what the engines use), each against eager.
 
-    python benchmarks/bench_inference.py [--quick] [--only onnx|bf16|layout] [--models ...]
+    python benchmarks/bench_inference.py [--quick] [--only onnx|elman|bf16|layout] [--models ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import statistics
 import time
+import warnings
 from pathlib import Path
 
 import torch
@@ -97,6 +102,66 @@ def bench_onnx(rounds: int, repeats: int, only: list[str] | None = None) -> None
         print(f"  {name:17s} {cells}")
 
 
+def _session(data: bytes):
+    """An onnxruntime session with the settings of :class:`lstmzoo.inference.InferenceEngine`."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = max(1, torch.get_num_threads())
+    so.inter_op_num_threads = 1
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    so.log_severity_level = 3
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(data, so, providers=["CPUExecutionProvider"])
+
+
+def bench_elman(rounds: int, repeats: int) -> None:
+    """The ``rnn`` model's export graph, batch 64: eager vs onnxruntime with the ONNX ``RNN``
+    operator vs onnxruntime with the explicit loop (the engines' export), same weights."""
+    from lstmzoo.inference import onnx_bytes
+
+    print("rnn export graph, batch 64: ONNX RNN operator vs explicit loop, each vs torch eager")
+    sizes = shipped_sizes("rnn_adding.yaml", ("hidden_size", "head"))
+    model = lstmzoo.create_model("rnn", input_size=2, **sizes).eval()
+    x = torch.randn(64, 200, 2)  # as in models(): the adding problem's T = 200
+    module = model.export_module().eval()
+    axes = model.export_axes()
+    buffer = io.BytesIO()
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(  # what onnx_bytes writes, without swapping nn.RNN for the loop
+            module,
+            model.example_inputs(),
+            buffer,
+            input_names=list(axes["inputs"]),
+            output_names=list(axes["outputs"]),
+            dynamic_axes={**axes["inputs"], **axes["outputs"]},
+            opset_version=17,
+            dynamo=False,
+        )
+    sessions = {
+        "onnx RNN op": _session(buffer.getvalue()),
+        "onnx loop": _session(onnx_bytes(module, model.example_inputs(), axes)),
+    }
+    name = next(iter(axes["inputs"]))
+    feeds = {name: x.numpy()}
+    with torch.inference_mode():
+        want = module(x)
+    for label, session in sessions.items():
+        got = torch.from_numpy(session.run(None, feeds)[0])
+        gap = (got - want).abs().max().item()
+        print(f"  {label}: max abs difference to eager {gap:.1e}")
+
+    def eager() -> None:
+        with torch.inference_mode():
+            module(x)
+
+    fns = {"eager": eager, **{k: (lambda s=s: s.run(None, feeds)) for k, s in sessions.items()}}
+    t = interleaved(fns, rounds, repeats)
+    cells = "  ".join(f"{k} {64 / v:7.0f}/s x{t['eager'] / v:4.2f}" for k, v in t.items())
+    print(f"  rnn               {cells}")
+
+
 def bench_bf16(rounds: int, repeats: int) -> None:
     print("training step, batch 64: bf16 autocast vs fp32 on this CPU")
     for name, (model, (x,)) in models().items():
@@ -166,7 +231,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
-        "--only", choices=("onnx", "bf16", "layout"), help="run one part (default: all)"
+        "--only", choices=("onnx", "elman", "bf16", "layout"), help="run one part (default: all)"
     )
     parser.add_argument("--models", nargs="+", help="zoo models of the onnx part (default: all)")
     opts = parser.parse_args()
@@ -174,6 +239,8 @@ def main() -> None:
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads (torch and onnxruntime)")
     if opts.only in (None, "onnx"):
         bench_onnx(rounds, repeats, opts.models)
+    if opts.only in (None, "elman"):
+        bench_elman(rounds, repeats)
     if opts.only in (None, "bf16"):
         bench_bf16(rounds, repeats)
     if opts.only in (None, "layout"):
