@@ -151,7 +151,9 @@ def _show(name: str | Path, root: str, storage: str | None, fmt: str, figures: b
     if isinstance(rendered, str):
         sys.stdout.write(rendered)  # plain text for files and pipes: no markup, no wrapping
     else:
-        Console().print(rendered)
+        from lstmzoo.cli.output import print_table
+
+        print_table(rendered)  # whole in a file or a pipe, fitted to the window in a terminal
     if fmt == "rich":
         err = Console(stderr=True, highlight=False)
         for number, error in report.errors[:10]:

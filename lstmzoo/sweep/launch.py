@@ -41,7 +41,7 @@ PRELOAD = (
     "torch",
     "lightning.pytorch",
     "optuna",
-    "lstmzoo.cli",
+    "lstmzoo.cli.lightning",
     "lstmzoo.sweep.trial",
     "lstmzoo.sweep._forkserver_ready",
 )

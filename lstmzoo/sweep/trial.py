@@ -138,7 +138,7 @@ def _plain(metrics: dict[str, Any]) -> dict[str, float]:
 def run_trial(opts: argparse.Namespace) -> dict[str, Any]:
     """Fit (and optionally test) one config; returns the result record."""
     from lstmzoo.callbacks import ResumableCheckpoint
-    from lstmzoo.cli import LstmzooCLI
+    from lstmzoo.cli.lightning import LstmzooCLI
 
     threads = os.environ.get("LSTMZOO_SWEEP_THREADS")
     if threads:

@@ -52,7 +52,7 @@ def _parse(args: list[str]) -> tuple[Any, Any]:
 def _build_and_parse(args: list[str]) -> tuple[Any, Any]:
     from typing_extensions import override
 
-    from lstmzoo.cli import LstmzooCLI
+    from lstmzoo.cli.lightning import LstmzooCLI
 
     class _ParseOnly(LstmzooCLI):
         @override
@@ -84,9 +84,9 @@ def _dump(parser: Any, config: Any) -> str:
 
 
 def _parser_message(err: Exception) -> str:
-    from lstmzoo.cli import _clean_parser_message
+    from lstmzoo.cli.messages import clean_parser_message
 
-    return _clean_parser_message(str(err))
+    return clean_parser_message(str(err))
 
 
 def _base_args(spec: SweepSpec) -> list[str]:
