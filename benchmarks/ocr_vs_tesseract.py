@@ -21,8 +21,10 @@ Engines:
   pixels). The variant with the lower CER is the one the speed ratios divide by; ``--whitelist``
   adds rows of both variants limited to the model's characters.
 
-``--threads N`` gives torch (and onnxruntime) ``N`` threads and Tesseract ``N`` engines, each
-reading its share of a batch on one thread (``OMP_THREAD_LIMIT=1`` for the program).
+``--threads N`` (default: torch's count, ``OMP_NUM_THREADS`` where set) gives torch and
+onnxruntime ``N`` threads and Tesseract ``N`` instances, each reading its share of a batch on one
+thread (the PyPI wheels of tesserocr are built without OpenMP; the ``tesseract`` program runs
+with ``OMP_THREAD_LIMIT=1``).
 
 Image sets (``--set``):
 
@@ -537,7 +539,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--set", default="words", help="'words' or a folder with labels.txt")
     parser.add_argument("--limit", type=int, default=None, help="read the first N images")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads = Tesseract engines")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads = Tesseract instances (default: torch's, OMP_NUM_THREADS if set)",
+    )
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument(
         "--runtimes", nargs="+", default=["torch", "onnx"], choices=["torch", "onnx"]
@@ -555,7 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     opts = parser.parse_args(argv)
     if opts.limit is not None and opts.limit < 1:
         parser.error("--limit must be >= 1")
-    if opts.threads < 1 or opts.batch_size < 1:
+    if (opts.threads is not None and opts.threads < 1) or opts.batch_size < 1:
         parser.error("--threads and --batch-size must be >= 1")
     binding = tesseract_binding(opts.binding)
     if binding is None:
@@ -574,6 +581,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from lstmzoo.checkpoint import load_model
     from lstmzoo.models import CRNNOCR
 
+    if opts.threads is None:
+        opts.threads = torch.get_num_threads()
     torch.set_num_threads(opts.threads)
     model = load_model(opts.model)
     if not isinstance(model, CRNNOCR):
