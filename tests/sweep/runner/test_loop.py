@@ -99,6 +99,13 @@ def test_grid_with_two_workers_records_a_failed_trial_and_goes_on(
     assert markdown.startswith("| lr | val/mse | test/mse | n |") and "★" in markdown
     assert main(["sweep", "show", "sweep", "--root", str(root), "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[0].startswith("lr,val/mse mean,val/mse std")
+    # the rich table, with stdout captured (not a terminal): whole cells, closed borders
+    assert main(["sweep", "show", "sweep", "--root", str(root), "--format", "rich"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "…" not in "\n".join(table)
+    assert any("val/mse" in line and "test/mse" in line for line in table)
+    borders = [line for line in table if line.strip()]
+    assert len({len(line) for line in borders}) == 1  # every row as wide as the frame
     assert (root / "sweep" / "best.yaml").is_file()
     assert (root / "sweep" / "test_mse_vs_lr.png").is_file()
     assert (root / "sweep" / "learning_curves.png").is_file()
