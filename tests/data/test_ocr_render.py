@@ -218,3 +218,139 @@ def test_renderer_polarity_aspect_and_resolution_knobs() -> None:
             TextLineRenderer(fonts, **bad)
         with pytest.raises(ConfigError, match=message):
             small_module(**bad)
+
+
+# Hashes of the first four samples of each split of configs/crnn_ocr.yaml (label, pixels before
+# noise, noise std and seed), as rendered before the renderer learned to draw text lines; they
+# depend on the pinned fonts and on Pillow's FreeType, so they are checked with those versions.
+WORD_RECIPE_HASHES = {
+    "train": "372814b65da91374a0cee9723b868c5970eb3bd85490f876658f3ea2b167ceac",
+    "val": "bc91542a1111d4eedb5d934490c159f2e28ad6a36b1fa79aaa221facf9ce5610",
+    "test": "39975c3d6bb1ebcfeebbdaaaa0490603a0a914523f7a34364a2e64045f7f2974",
+}
+HASHED_WITH = ("13.0.0", "2.14.3")  # Pillow, FreeType
+
+
+def test_the_word_recipe_renders_exactly_what_it_rendered_before() -> None:
+    import hashlib
+
+    import PIL
+    import yaml
+    from PIL import features
+
+    from tests.helpers_ocr import REPO
+
+    if (PIL.__version__, features.version("freetype2")) != HASHED_WITH:
+        pytest.skip(f"the hashes were taken with Pillow / FreeType {HASHED_WITH}")
+    config = yaml.safe_load((REPO / "configs" / "crnn_ocr.yaml").read_text())
+    dm = OCRDataModule(**config["data"]["init_args"])
+    for split, expected in WORD_RECIPE_HASHES.items():
+        ds = dm.synthetic(split, num_samples=4)
+        digest = hashlib.sha256()
+        for i in range(4):
+            image, label, std, noise_seed = ds.render(i)
+            digest.update(label.encode())
+            digest.update(image.tobytes())
+            digest.update(repr((round(std, 9), noise_seed)).encode())
+        assert digest.hexdigest() == expected, split
+
+
+def line_renderer(**kwargs) -> TextLineRenderer:
+    fonts = resolve_fonts(["DejaVu Sans"], chars="abcdefghijklmnopqrstuvwxyzHT.,!0123456789")
+    return TextLineRenderer(fonts, natural_width=True, **kwargs)
+
+
+def test_lines_keep_their_natural_width_in_steps_of_four_up_to_the_cap() -> None:
+    clean = line_renderer(augment=0.0)
+    widths = []
+    for text in ("a", "This is", "This is a great deal.", "This is a great deal. " * 3):
+        img = clean.render(text.strip(), random.Random(0))
+        assert img.height == 32 and img.width % 4 == 0 and img.width >= 8
+        widths.append(img.width)
+    assert widths == sorted(widths) and widths[2] > 4 * widths[0]
+    assert 130 < widths[2] < 400  # 21 characters at a glyph scale fit for 32 pixels
+    capped = line_renderer(augment=0.0, max_width=120)
+    assert capped.render("This is a great deal.", random.Random(0)).width == 120
+    augmented = line_renderer()
+    for seed in range(6):
+        img = augmented.render("The food was cold!", random.Random(seed))
+        assert img.height == 32 and img.width % 4 == 0 and img.mode == "L"
+
+
+def test_the_font_box_gives_every_line_of_a_font_the_same_glyph_scale() -> None:
+    tight, box = line_renderer(augment=0.0), line_renderer(augment=0.0, font_box=True)
+    rng = random.Random
+    # "ace" has no ascender: cut to its ink it is blown up to the full height
+    assert tight.render("ace", rng(0)).width > 1.3 * box.render("ace", rng(0)).width
+    ratio = box.render("ace ace", rng(0)).width / box.render("Th, ace", rng(0)).width
+    assert 0.8 < ratio < 1.2
+
+
+def test_each_degradation_changes_the_image_and_none_draws_when_off() -> None:
+    from lstmzoo.data.ocr.degrade import Degradations
+
+    base = dict(invert_prob=0.0, resample_prob=0.0)
+    off = line_renderer(**base, degradations=Degradations(blur_prob=0.0))
+    reference = off.render("Total 4.99", random.Random(3)).tobytes()
+    explicit_zero = Degradations(blur_prob=0.0, jpeg_prob=0.0, spacing_prob=0.0, hires_prob=0.0)
+    same = line_renderer(**base, degradations=explicit_zero).render("Total 4.99", random.Random(3))
+    assert same.tobytes() == reference  # probability 0 takes no random number
+    for name in (
+        "jpeg_prob",
+        "illumination_prob",
+        "contrast_prob",
+        "rule_prob",
+        "spacing_prob",
+        "hires_prob",
+        "binarize_prob",
+        "morph_prob",
+        "speckle_prob",
+    ):
+        renderer = line_renderer(**base, degradations=Degradations(blur_prob=0.0, **{name: 1.0}))
+        images = [renderer.render("Total 4.99", random.Random(3)) for _ in range(2)]
+        assert images[0].tobytes() == images[1].tobytes(), name  # fixed by the generator
+        assert images[0].height == 32 and images[0].tobytes() != reference, name
+    wide = line_renderer(
+        augment=0.0, degradations=Degradations(spacing_prob=1.0, spacing=(0.4, 0.4))
+    )
+    # augment 0 switches every degradation off
+    assert (
+        wide.render("spacing", random.Random(0)).tobytes()
+        == line_renderer(augment=0.0).render("spacing", random.Random(0)).tobytes()
+    )
+    loose = line_renderer(**base, degradations=Degradations(spacing_prob=1, spacing=(0.4, 0.4)))
+    plain = line_renderer(**base)
+    assert (
+        loose.render("spacing", random.Random(0)).width
+        > 1.5 * plain.render("spacing", random.Random(0)).width
+    )
+
+
+def test_the_width_estimate_is_close_to_the_rendered_width() -> None:
+    renderer = line_renderer(font_box=True)
+    for seed, text in enumerate(
+        ["Hi", "Total $4.99", "The food was cold, and we waited 40 minutes!"]
+    ):
+        estimate = renderer.estimate_width(text, random.Random(seed))
+        width = renderer.render(text, random.Random(seed)).width
+        assert 0.6 * estimate <= width <= 1.6 * estimate + 16, (text, estimate, width)
+
+
+class _LongThenShort:
+    """A text source whose texts are mostly too long for a narrow image."""
+
+    def sample(self, rng: random.Random) -> tuple[str, str]:
+        text = "mmmmmmmmmmmmmmmmmmmm" if rng.random() < 0.7 else "mm"
+        return text, text
+
+
+def test_a_label_too_long_for_its_image_is_redrawn() -> None:
+    from lstmzoo.data.ocr.render import SyntheticTextLines
+    from lstmzoo.nn.crnn import crnn_output_length
+
+    renderer = line_renderer(max_width=64)  # at most 17 CTC steps: 20 m's (39 steps) never fit
+    ds = SyntheticTextLines(12, 0, renderer, _LongThenShort())
+    for i in range(12):
+        item = ds[i]
+        assert item["text"] == "mm"
+        assert ctc_min_steps(item["text"]) <= crnn_output_length(item["x"].shape[-1])

@@ -24,7 +24,7 @@ from typing import Any
 
 from torch.utils.data import Dataset
 
-from lstmzoo.data.ocr.images import ImagePrep, open_image
+from lstmzoo.data.ocr.images import ImagePrep, image_size, open_image
 from lstmzoo.errors import ConfigError, DataError
 
 __all__ = [
@@ -116,7 +116,9 @@ def is_lmdb(path: str | os.PathLike[str]) -> bool:
 class LabeledImages(Dataset):
     """Images read from disk, with or without labels.
 
-    Items: ``{"x": (1, 32, W), "width": W, "text": label | None, "name": path}``.
+    Items: ``{"x": (1, 32, W), "width": W, "text": label | None, "name": path}``, and with
+    ``source_widths`` also ``"source_width"``: the width of the image as read (0 for an
+    unreadable one), which prediction needs to give character positions in its pixels.
 
     Args:
         paths: the image files.
@@ -124,6 +126,7 @@ class LabeledImages(Dataset):
         prep: how images become tensors.
         strict: raise :class:`DataError` on an unreadable image (training); otherwise return an
             item with an ``"error"`` message and a blank image (prediction).
+        source_widths: add ``"source_width"`` to the items.
     """
 
     def __init__(
@@ -132,6 +135,7 @@ class LabeledImages(Dataset):
         labels: Sequence[str] | None,
         prep: ImagePrep,
         strict: bool = True,
+        source_widths: bool = False,
     ) -> None:
         if labels is not None and len(labels) != len(paths):
             raise ValueError(f"{len(paths)} paths but {len(labels)} labels")
@@ -139,6 +143,7 @@ class LabeledImages(Dataset):
         self.labels = list(labels) if labels is not None else None
         self.prep = prep
         self.strict = strict
+        self.source_widths = source_widths
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -146,30 +151,51 @@ class LabeledImages(Dataset):
     def load(self, index: int) -> Any:
         return open_image(self.paths[index])
 
+    def size(self, index: int) -> tuple[int, int]:
+        """``(width, height)`` of image ``index``, from its header (nothing is decoded)."""
+        return image_size(self.paths[index])
+
+    def input_widths(self) -> list[int]:
+        """The width every image has as a model input (see :meth:`ImagePrep.output_width`).
+
+        Raises:
+            DataError: an image that cannot be read (named).
+        """
+        return [self.prep.output_width(*self.size(i)) for i in range(len(self))]
+
     def __getitem__(self, index: int) -> dict[str, Any]:
         name = self.paths[index]
         text = self.labels[index] if self.labels is not None else None
         try:
-            x = self.prep(self.load(index))
+            image = self.load(index)
+            x = self.prep(image)
         except DataError as err:
             if self.strict:
                 raise
-            return error_item(name, text, str(err), self.prep)
-        return {"x": x, "width": x.shape[-1], "text": text, "name": name}
+            return error_item(name, text, str(err), self.prep, self.source_widths)
+        item = {"x": x, "width": x.shape[-1], "text": text, "name": name}
+        if self.source_widths:
+            item["source_width"] = image.size[0]
+        return item
 
 
-def error_item(name: str, text: str | None, message: str, prep: ImagePrep) -> dict[str, Any]:
+def error_item(
+    name: str, text: str | None, message: str, prep: ImagePrep, source_width: bool = False
+) -> dict[str, Any]:
     """A placeholder sample for an unreadable image (prediction records the error)."""
     import torch
 
     width = prep.width or prep.min_width
-    return {
+    item = {
         "x": torch.zeros(1, prep.height, width),
         "width": width,
         "text": text,
         "name": name,
         "error": message,
     }
+    if source_width:
+        item["source_width"] = 0
+    return item
 
 
 _ENVS: dict[tuple[str, int], Any] = {}
@@ -212,7 +238,13 @@ class LmdbLines(LabeledImages):
     The environment is opened read-only, lazily, once per process (safe with loader workers).
     """
 
-    def __init__(self, path: str | os.PathLike[str], prep: ImagePrep, strict: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        prep: ImagePrep,
+        strict: bool = True,
+        source_widths: bool = False,
+    ) -> None:
         self.lmdb_path = os.fspath(
             Path(path).parent if Path(path).name == "data.mdb" else Path(path)
         )
@@ -241,7 +273,11 @@ class LmdbLines(LabeledImages):
                 labels.append(value.decode("utf-8", errors="replace"))
         self.keys = list(range(1, count + 1))
         super().__init__(
-            [f"{self.lmdb_path}#image-{i:09d}" for i in self.keys], labels, prep, strict
+            [f"{self.lmdb_path}#image-{i:09d}" for i in self.keys],
+            labels,
+            prep,
+            strict,
+            source_widths,
         )
 
     def _open(self) -> Any:
@@ -257,13 +293,19 @@ class LmdbLines(LabeledImages):
         self.labels = list(labels)
         return self
 
-    def load(self, index: int) -> Any:
+    def _bytes(self, index: int) -> bytes:
         key = self.keys[index]
         with self._open().begin() as txn:
             data = txn.get(b"image-%09d" % key)
         if data is None:
             raise DataError(f"{self.lmdb_path}: key 'image-{key:09d}' is missing")
-        return open_image(bytes(data), name=self.paths[index])
+        return bytes(data)
+
+    def load(self, index: int) -> Any:
+        return open_image(self._bytes(index), name=self.paths[index])
+
+    def size(self, index: int) -> tuple[int, int]:
+        return image_size(self._bytes(index), name=self.paths[index])
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -23,7 +23,9 @@ from typing import Any
 import torch
 from torch.utils.data import Dataset
 
+from lstmzoo.data.ocr.linetext import LineTextSource
 from lstmzoo.data.ocr.render import SyntheticTextLines
+from lstmzoo.errors import ConfigError
 
 __all__ = ["PrerenderedLines", "prerender", "settings_key"]
 
@@ -32,10 +34,14 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 
 
+def _digest(texts: list[str]) -> str:
+    return hashlib.sha256("\n".join(texts).encode()).hexdigest()
+
+
 def settings_key(dataset: SyntheticTextLines) -> str:
     """A short hash of everything that determines the dataset's images and labels."""
     r, s = dataset.renderer, dataset.source
-    settings = {
+    settings: dict = {
         "version": FORMAT_VERSION,
         "n": dataset.num_samples,
         "seed": dataset.seed,
@@ -47,7 +53,21 @@ def settings_key(dataset: SyntheticTextLines) -> str:
             r.resample_prob,
             list(r.resample_height),
         ],
-        "source": [
+    }
+    if isinstance(s, LineTextSource):
+        settings["source"] = [
+            "lines",
+            s.alphabet.chars,
+            s.alphabet.case_fold,
+            s.max_chars,
+            sorted(s.mix.items()),
+            s.fragment_prob,
+            s.max_steps,
+            _digest(s.words),
+            _digest(s.lines),
+        ]
+    else:
+        settings["source"] = [
             s.alphabet.chars,
             s.alphabet.case_fold,
             s.max_chars,
@@ -55,9 +75,13 @@ def settings_key(dataset: SyntheticTextLines) -> str:
             s.number_fraction,
             list(s.case_mix),
             s.max_steps,
-            hashlib.sha256("\n".join(s.words).encode()).hexdigest(),
-        ],
-    }
+            _digest(s.words),
+        ]
+    # settings added later enter the key only when used, so earlier renders stay valid
+    if r.font_box:
+        settings["font_box"] = True
+    if not r.degradations.is_default:
+        settings["degradations"] = r.degradations.as_dict()
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -89,7 +113,13 @@ def _render_chunk(dataset: SyntheticTextLines, path: str, start: int, stop: int)
 def prerender(
     dataset: SyntheticTextLines, directory: str | os.PathLike[str], num_workers: int = 0
 ) -> PrerenderedLines:
-    """Render ``dataset`` into ``directory`` (or reuse an identical earlier render)."""
+    """Render ``dataset`` into ``directory`` (or reuse an identical earlier render).
+
+    Raises:
+        ConfigError: the renderer makes images of varying width (``natural_width``).
+    """
+    if dataset.renderer.natural_width:
+        raise ConfigError("pre-rendering stores fixed-width images: not with natural_width")
     folder = Path(directory) / settings_key(dataset)
     if (folder / "meta.json").is_file():
         log.info("reusing the pre-rendered training set in %s", folder)

@@ -16,23 +16,28 @@ palette images need no rendering of their own: every image is read as grayscale
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import os
 import random
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from torch.utils.data import Dataset
 
+from lstmzoo.data.ocr import degrade
+from lstmzoo.data.ocr.degrade import Degradations
 from lstmzoo.data.ocr.fonts import FontFile, load_font
 from lstmzoo.data.ocr.images import to_tensor
 from lstmzoo.errors import ConfigError, DataError
+from lstmzoo.nn.crnn import crnn_output_length
 from lstmzoo.nn.ctc import Alphabet, ctc_min_steps
 
 __all__ = [
+    "Layout",
     "SyntheticTextLines",
     "TextLineRenderer",
     "TextSource",
@@ -175,12 +180,13 @@ def check_augmentation(
 
 
 class TextLineRenderer:
-    """Renders a text as a grayscale line image of ``height x width`` pixels.
+    """Renders a text as a grayscale line image of height ``height``.
 
     Args:
         fonts: the font faces to draw with (see :func:`~lstmzoo.data.ocr.fonts.resolve_fonts`).
         height, width: output size; with ``keep_ratio`` the text keeps its aspect ratio (up to
             ``width``) and the rest is filled with the background.
+        keep_ratio: keep the aspect ratio and pad instead of stretching to ``width``.
         font_size: range of font sizes in pixels before scaling to ``height``; varied sizes vary
             stroke thickness and anti-aliasing.
         augment: strength of the geometric and photometric variation, 0 (clean, centred black on
@@ -194,6 +200,21 @@ class TextLineRenderer:
             from ``resample_height`` (keeping its aspect ratio) before the final resize, as a
             low- or high-resolution scan would.
         resample_height: ``(min, max)`` source heights in pixels.
+        natural_width: text lines: the image is as wide as the text at ``height`` (its aspect
+            ratio kept), rounded up to a multiple of 4 (padded with the background) and at most
+            ``max_width`` (a wider text is squeezed to it); ``width``, ``keep_ratio`` and
+            ``natural_width_prob`` are then unused, the random margins never clip the first
+            or last character and are smaller above and below, and a long line is rotated
+            less (it rises by at most 0.15 of its height from end to end).
+        max_width: the widest image of ``natural_width`` (1,024 pixels hold about 64
+            characters of running text).
+        font_box: the line's vertical extent reaches from the top of the font's capitals to the
+            bottom of its descenders whatever the text (every line of a font at the same glyph
+            scale, as a line cut from a page is) instead of the text's own ink (a word cut
+            tightly).
+        degradations: blur, noise, JPEG, illumination, contrast, rules, letter spacing and the
+            scan look (:class:`~lstmzoo.data.ocr.degrade.Degradations`; default: blur and
+            noise only, as the word recipe renders).
     """
 
     def __init__(
@@ -208,6 +229,10 @@ class TextLineRenderer:
         natural_width_prob: float = 0.25,
         resample_prob: float = 0.25,
         resample_height: Sequence[int] = (20, 80),
+        natural_width: bool = False,
+        max_width: int = 1024,
+        font_box: bool = False,
+        degradations: Degradations | None = None,
     ) -> None:
         if not fonts:
             raise ConfigError("the renderer needs at least one font")
@@ -217,6 +242,8 @@ class TextLineRenderer:
             )
         if augment < 0:
             raise ConfigError(f"augment must be >= 0, got {augment}")
+        if max_width < 8:
+            raise ConfigError(f"max_width must be >= 8, got {max_width}")
         check_augmentation(invert_prob, natural_width_prob, resample_prob, resample_height)
         self.invert_prob = float(invert_prob)
         self.natural_width_prob = float(natural_width_prob)
@@ -228,15 +255,28 @@ class TextLineRenderer:
         self.keep_ratio = keep_ratio
         self.font_size = (int(font_size[0]), int(font_size[1]))
         self.augment = augment
+        self.natural_width = bool(natural_width)
+        self.max_width = int(max_width)
+        self.font_box = bool(font_box)
+        self.degradations = degradations if degradations is not None else Degradations()
 
-    def render(self, text: str, rng: random.Random, font: FontFile | None = None) -> Any:
-        """A PIL ``"L"`` image of ``text``; all randomness comes from ``rng``."""
-        from PIL import Image, ImageDraw, ImageFilter
+    def _chance(self, prob: float, rng: random.Random) -> bool:
+        """Whether a degradation of probability ``prob`` happens (no draw when ``prob`` is 0)."""
+        return prob > 0 and self.augment > 0 and rng.random() < prob * min(self.augment, 1.0)
 
+    def layout(
+        self, text: str, rng: random.Random, font: FontFile | None = None, measure: bool = True
+    ) -> Layout:
+        """The first random choices of :meth:`render` (font, size, gray levels, stroke, letter
+        spacing, rule) and where the text goes; draws from ``rng`` exactly as :meth:`render`
+        does before it draws anything. With ``measure=False`` the box is a quick estimate from
+        the face's advance widths, and there are neither a font nor offsets."""
         a = self.augment
+        d = self.degradations
         face = font if font is not None else rng.choice(self.fonts)
         size = rng.randint(*self.font_size)
-        pil_font = load_font(face, size)
+        scale = rng.randint(*d.hires_scale) if self._chance(d.hires_prob, rng) else 1
+        pil_font = load_font(face, size * scale) if measure else None
         # gray levels: mostly dark ink on light paper, sometimes the reverse
         if a > 0:
             paper = rng.randint(150, 255)
@@ -246,26 +286,75 @@ class TextLineRenderer:
         else:
             paper, ink = 255, 0
         stroke = 1 if a > 0 and size >= 30 and rng.random() < 0.15 * min(a, 1.0) else 0
-        left, top, right, bottom = pil_font.getbbox(text or " ", stroke_width=stroke)
-        text_w, text_h = max(1, right - left), max(1, bottom - top)
-        pad = size
-        canvas = Image.new("L", (text_w + 2 * pad, text_h + 2 * pad), paper)
-        ImageDraw.Draw(canvas).text(
-            (pad - left, pad - top),
-            text,
-            font=pil_font,
-            fill=ink,
-            stroke_width=stroke,
-            stroke_fill=ink,
+        stroke *= scale
+        spacing = (
+            rng.uniform(*d.spacing) * size * scale if self._chance(d.spacing_prob, rng) else 0.0
         )
+        rule = rng.choice(("underline", "strike")) if self._chance(d.rule_prob, rng) else None
+        if pil_font is None:  # the estimate of estimate_width, from the face's glyph table
+            box = _estimated_box(face, text, size, spacing / scale, self.font_box)
+            return Layout(size, scale, None, paper, ink, stroke, rule, None, box)
+        if spacing:
+            offsets, box = _spaced_layout(text, pil_font, stroke, spacing)
+        else:
+            offsets = None
+            box = pil_font.getbbox(text or " ", stroke_width=stroke)
+        left, top, right, bottom = box
+        if self.font_box:  # from the top of a capital to the bottom of a descender
+            _, cap_top, _, desc_bottom = pil_font.getbbox("Hg", stroke_width=stroke)
+            top, bottom = min(top, cap_top), max(bottom, desc_bottom)
+        return Layout(
+            size, scale, pil_font, paper, ink, stroke, rule, offsets, (left, top, right, bottom)
+        )
+
+    def estimate_width(self, text: str, rng: random.Random) -> int:
+        """About the width :meth:`render` gives ``text`` with ``rng`` at ``natural_width``
+        (margins, rotation and resampling aside): a cheap sort key, nothing is drawn."""
+        left, top, right, bottom = self.layout(text, rng, measure=False).box
+        natural = round(max(1, right - left) * self.height / max(1, bottom - top))
+        return min(self.max_width, natural)
+
+    def render(self, text: str, rng: random.Random, font: FontFile | None = None) -> Any:
+        """A PIL ``"L"`` image of ``text``; all randomness comes from ``rng``."""
+        from PIL import Image, ImageDraw, ImageFilter
+
+        a = self.augment
+        d = self.degradations
+        size, scale, pil_font, paper, ink, stroke, rule, offsets, (left, top, right, bottom) = (
+            self.layout(text, rng, font)
+        )
+        text_w, text_h = max(1, right - left), max(1, bottom - top)
+        pad = size * scale
+        canvas = Image.new("L", (text_w + 2 * pad, text_h + 2 * pad), paper)
+        draw = ImageDraw.Draw(canvas)
+        origin = (pad - left, pad - top)
+        if offsets is None:
+            draw.text(origin, text, font=pil_font, fill=ink, stroke_width=stroke, stroke_fill=ink)
+        else:
+            for char, dx in zip(text, offsets):
+                draw.text(
+                    (origin[0] + dx, origin[1]),
+                    char,
+                    font=pil_font,
+                    fill=ink,
+                    stroke_width=stroke,
+                    stroke_fill=ink,
+                )
         box = (pad, pad, pad + text_w, pad + text_h)
+        if rule is not None:
+            box = _draw_rule(draw, rule, pil_font, origin, box, size * scale, ink)
         if a > 0:
             angle = math.radians(rng.uniform(-2.5, 2.5) * a)
+            if self.natural_width:  # a long line rises at most 0.15 of its height end to end
+                angle *= min(1.0, math.atan(0.15 * text_h / text_w) / math.radians(2.5))
             shear = rng.uniform(-0.3, 0.3) * a
             canvas, box = _affine(canvas, box, angle, shear, paper)
-            # margins around the text, relative to its height (sometimes clipping a little)
-            margin = [rng.uniform(-0.03, 0.3 * a) * text_h for _ in range(2)]
-            margin += [rng.uniform(-0.05, 0.25 * a) * text_h for _ in range(2)]
+            if self.natural_width:  # a line: nothing clipped left or right, little above and below
+                margin = [rng.uniform(0.0, 0.3 * a) * text_h for _ in range(2)]
+                margin += [rng.uniform(-0.02, 0.08 * a) * text_h for _ in range(2)]
+            else:  # margins around the text, relative to its height (sometimes clipping a little)
+                margin = [rng.uniform(-0.03, 0.3 * a) * text_h for _ in range(2)]
+                margin += [rng.uniform(-0.05, 0.25 * a) * text_h for _ in range(2)]
         else:
             margin = [0.1 * text_h] * 4
         crop = (
@@ -275,20 +364,156 @@ class TextLineRenderer:
             round(box[3] + margin[3]),
         )
         line = canvas.crop(crop)  # out-of-canvas parts come out black: keep them inside
+        line = self._scan_look(line, rng, ink, paper, scale)
         keep_ratio = self.keep_ratio
         if a > 0:
-            if rng.random() < self.natural_width_prob * min(a, 1.0):
+            if not self.natural_width and rng.random() < self.natural_width_prob * min(a, 1.0):
                 keep_ratio = True
             if rng.random() < self.resample_prob * min(a, 1.0):
                 line = _resample(line, rng.randint(*self.resample_height), rng)
-        line = _resize(line, self.height, self.width, keep_ratio, paper)
-        if a > 0 and rng.random() < 0.35 * min(a, 1.0):
-            line = line.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.1)))
+        if self.natural_width:
+            line = _natural_resize(line, self.height, self.max_width, paper)
+        else:
+            line = _resize(line, self.height, self.width, keep_ratio, paper)
+        if a > 0 and d.blur_prob > 0 and rng.random() < d.blur_prob * min(a, 1.0):
+            line = line.filter(ImageFilter.GaussianBlur(rng.uniform(*d.blur_radius)))
+        if self._chance(d.illumination_prob, rng):
+            line = degrade.illuminate(line, rng, rng.uniform(*d.illumination))
+        if self._chance(d.contrast_prob, rng):
+            line = degrade.reduce_contrast(line, rng.uniform(*d.contrast))
+        if self._chance(d.jpeg_prob, rng):
+            line = degrade.jpeg(line, rng.randint(*d.jpeg_quality))
+        return line
+
+    def _scan_look(self, line: Any, rng: random.Random, ink: int, paper: int, scale: int) -> Any:
+        """Binarization, dilation / erosion and dust, as the degradations say."""
+        d = self.degradations
+        if self._chance(d.binarize_prob, rng):
+            line = degrade.binarize(line, ink, paper, rng.uniform(*d.binarize_threshold))
+        if self._chance(d.morph_prob, rng):
+            line = degrade.morph(line, 5 if scale >= 3 else 3, rng.random() < 0.5)
+        if self._chance(d.speckle_prob, rng):
+            density = rng.uniform(*d.speckle_density)
+            line = degrade.speckle(line, rng, density, ink, paper, dot=scale)
         return line
 
     def noise_std(self, rng: random.Random) -> float:
         """Std of the Gaussian pixel noise for one sample, in gray levels."""
-        return rng.uniform(0.0, 10.0 * self.augment) if self.augment > 0 else 0.0
+        if self.augment <= 0:
+            return 0.0
+        d = self.degradations
+        if d.noise_prob < 1.0 and rng.random() >= d.noise_prob * min(self.augment, 1.0):
+            return 0.0
+        return rng.uniform(0.0, d.noise_std * self.augment)
+
+
+class Layout(NamedTuple):
+    """The random choices that place a text (see :meth:`TextLineRenderer.layout`).
+
+    Attributes:
+        size: font size in pixels; the text is drawn at ``size * scale``.
+        scale: 1, or the high-resolution factor of ``hires_prob``.
+        font: the Pillow font at the drawing size (``None`` for an estimate).
+        paper, ink: gray levels.
+        stroke: stroke width of the drawing (bolder text).
+        rule: ``"underline"``, ``"strike"`` or ``None``.
+        offsets: x offset of every character when drawn one by one (letter spacing), or
+            ``None`` when the text is drawn as a whole.
+        box: ``(left, top, right, bottom)`` of the text relative to where it is drawn.
+    """
+
+    size: int
+    scale: int
+    font: Any | None
+    paper: int
+    ink: int
+    stroke: int
+    rule: str | None
+    offsets: list[float] | None
+    box: tuple[float, float, float, float]
+
+
+#: font size of the glyph tables of :func:`_glyph_metrics`
+_TABLE_SIZE = 64
+
+
+@functools.lru_cache(maxsize=512)
+def _glyph_metrics(face: FontFile) -> dict[str, tuple[float, int, int]]:
+    """``{char: (advance, top, bottom)}`` of ``face`` at :data:`_TABLE_SIZE` pixels, filled in
+    as characters are asked for (see :func:`_estimated_box`)."""
+    return {}
+
+
+def _estimated_box(
+    face: FontFile, text: str, size: int, spacing: float, font_box: bool
+) -> tuple[float, float, float, float]:
+    """About the box :meth:`TextLineRenderer.layout` measures for ``text`` at ``size`` with
+    ``spacing`` pixels after each character, from the face's advance widths (no kerning)."""
+    table = _glyph_metrics(face)
+    font = None
+    chars = set(text or " ") | ({"H", "g"} if font_box else set())
+    for char in chars - table.keys():
+        font = font or load_font(face, _TABLE_SIZE)
+        left, top, right, bottom = font.getbbox(char)
+        table[char] = (
+            (font.getlength(char), top, bottom)
+            if right > left
+            else (font.getlength(char), _TABLE_SIZE, 0)
+        )
+    factor = size / _TABLE_SIZE
+    inked = [table[c] for c in (text or " ")] + ([table["H"], table["g"]] if font_box else [])
+    top = min(t for _, t, _ in inked)
+    bottom = max(b for _, _, b in inked)
+    if bottom <= top:  # spaces only
+        top, bottom = 0, _TABLE_SIZE
+    width = sum(table[c][0] for c in text) * factor + spacing * max(0, len(text) - 1)
+    return (0.0, top * factor, max(1.0, width), bottom * factor)
+
+
+def _spaced_layout(
+    text: str, font: Any, stroke: int, spacing: float
+) -> tuple[list[float], tuple[float, float, float, float]]:
+    """Where each character of ``text`` goes when ``spacing`` pixels follow each one: the
+    x offsets and the bounding box of the whole."""
+    offsets: list[float] = []
+    boxes = []
+    x = 0.0
+    for char in text or " ":
+        offsets.append(x)
+        x0, y0, x1, y1 = font.getbbox(char, stroke_width=stroke)
+        if x1 > x0:
+            boxes.append((x + x0, y0, x + x1, y1))
+        x += font.getlength(char) + spacing
+    if not boxes:
+        boxes.append(font.getbbox(" ", stroke_width=stroke))
+    box = (
+        math.floor(min(b[0] for b in boxes)),
+        min(b[1] for b in boxes),
+        math.ceil(max(b[2] for b in boxes)),
+        max(b[3] for b in boxes),
+    )
+    return offsets, box
+
+
+def _draw_rule(
+    draw: Any,
+    kind: str,
+    font: Any,
+    origin: tuple[float, float],
+    box: tuple[float, float, float, float],
+    size: int,
+    ink: int,
+) -> tuple[float, float, float, float]:
+    """Draw an underline or a strike-through across ``box``; returns the box with the rule."""
+    ascent, descent = font.getmetrics()
+    thickness = max(1, round(size / 16))
+    if kind == "underline":
+        y = origin[1] + ascent + max(1.0, 0.3 * descent)
+    else:  # through the middle of the lower-case letters
+        x_top, x_bottom = font.getbbox("x")[1], font.getbbox("x")[3]
+        y = origin[1] + (x_top + x_bottom) / 2
+    draw.rectangle((box[0], y - thickness / 2, box[2], y + thickness / 2), fill=ink)
+    return (box[0], min(box[1], y - thickness), box[2], max(box[3], y + thickness))
 
 
 def _affine(
@@ -348,21 +573,43 @@ def _resize(line: Any, height: int, width: int, keep_ratio: bool, fill: int) -> 
     return out
 
 
+def _natural_resize(line: Any, height: int, max_width: int, fill: int) -> Any:
+    """``line`` at ``height`` with its aspect ratio, padded on the right to a multiple of 4
+    columns (at least 8) and squeezed to ``max_width`` if wider."""
+    from PIL import Image
+
+    w, h = line.size
+    new_w = min(max_width, max(1, round(w * height / max(h, 1))))
+    out_w = min(max_width, max(8, -(-new_w // 4) * 4))
+    scaled = line.resize((new_w, height), Image.Resampling.BILINEAR)
+    if out_w == new_w:
+        return scaled
+    out = Image.new("L", (out_w, height), fill)
+    out.paste(scaled, (0, 0))
+    return out
+
+
 class SyntheticTextLines(Dataset):
     """``num_samples`` rendered text lines; sample ``i`` depends only on ``(seed, i)``.
 
     Items: ``{"x": (1, H, W) float in [-1, 1], "width": W, "text": label,
-    "name": "synthetic:<seed>:<i>"}``.
+    "name": "synthetic:<seed>:<i>"}`` (``W`` is the renderer's width, or the text's own with
+    ``natural_width``).
 
     Args:
         num_samples: the dataset's length.
         seed: the split's seed.
         renderer: draws the images.
-        source: draws the texts.
+        source: draws the texts (a :class:`TextSource` of words, or a
+            :class:`~lstmzoo.data.ocr.linetext.LineTextSource` of lines: anything with a
+            ``sample(rng) -> (text, label)`` method).
     """
 
+    #: redraws of a sample whose label needs more CTC steps than its image gives
+    MAX_REDRAWS = 20
+
     def __init__(
-        self, num_samples: int, seed: int, renderer: TextLineRenderer, source: TextSource
+        self, num_samples: int, seed: int, renderer: TextLineRenderer, source: Any
     ) -> None:
         if num_samples < 1:
             raise ValueError(f"num_samples must be >= 1, got {num_samples}")
@@ -379,11 +626,27 @@ class SyntheticTextLines(Dataset):
         return random.Random(f"lstmzoo-ocr:{self.seed}:{index}")
 
     def render(self, index: int) -> tuple[Any, str, float, int]:
-        """``(PIL image, label, noise std, noise seed)`` of sample ``index``."""
+        """``(PIL image, label, noise std, noise seed)`` of sample ``index``.
+
+        A label that needs more CTC steps than its image gives (a long text drawn narrow) is
+        redrawn: a new text and image from the same generator, up to :attr:`MAX_REDRAWS` times
+        (then the last one is kept; its CTC loss is zero).
+        """
         rng = self.rng(index)
-        text, label = self.source.sample(rng)
-        image = self.renderer.render(text, rng)
+        for _ in range(self.MAX_REDRAWS):
+            text, label = self.source.sample(rng)
+            image = self.renderer.render(text, rng)
+            if ctc_min_steps(label) <= crnn_output_length(image.width):
+                break
         return image, label, self.renderer.noise_std(rng), rng.getrandbits(62)
+
+    def width_hint(self, index: int) -> int:
+        """About the width of sample ``index`` (see
+        :meth:`TextLineRenderer.estimate_width`; its first draw, should it be redrawn), in
+        steps of 8 pixels: a cheap key for batches of similar width, nothing is rendered."""
+        rng = self.rng(index)
+        text, _ = self.source.sample(rng)
+        return self.renderer.estimate_width(text, rng) // 8 * 8
 
     def __getitem__(self, index: int) -> dict[str, Any]:
         if not 0 <= index < self.num_samples:
