@@ -91,9 +91,10 @@ ALLOWED_CYCLE_EDGES: dict[tuple[str, str], str] = {
 
 #: What ``lstmzoo.nn`` must never import (pure torch.nn building blocks).
 NN_FORBIDDEN_ROOTS = ("lightning", "pytorch_lightning")
-#: The package modules ``lstmzoo.nn`` may import: itself and the error types (plain Python,
-#: so that a bad shape or option raises the same ConfigError everywhere).
-NN_ALLOWED = ("lstmzoo.nn", "lstmzoo.errors")
+#: The package modules ``lstmzoo.nn`` may import: its own, nothing else of the package (an
+#: ``nn`` module that needs an error raises a built-in one, ``ValueError`` or ``TypeError``;
+#: the command line turns those into one-line configuration errors already).
+NN_ALLOWED = ("lstmzoo.nn",)
 
 
 @dataclass(frozen=True)
