@@ -27,6 +27,7 @@ from typing import Any, Literal, NamedTuple
 import torch
 from torch import Tensor, nn
 
+from lstmzoo.defaults import DEFAULT_LR
 from lstmzoo.nn.cells import ExplainedRNN, LSTMGates
 
 __all__ = [
@@ -69,7 +70,7 @@ def train_steps(
         raise ValueError(f"steps must be >= 0, got {steps}")
     if schedule not in ("constant", "one_cycle"):
         raise ValueError(f"schedule must be 'constant' or 'one_cycle', got {schedule!r}")
-    lr = float(model.hparams.get("lr", 1e-3)) if lr is None else lr
+    lr = float(model.hparams.get("lr", DEFAULT_LR)) if lr is None else lr
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     scheduler = None
     if schedule == "one_cycle" and steps > 0:

@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "leaves",
         (
             "lstmzoo.errors",
+            "lstmzoo.defaults",
             "lstmzoo.version",
             "lstmzoo.signatures",
             "lstmzoo.utils",
@@ -91,10 +92,9 @@ ALLOWED_CYCLE_EDGES: dict[tuple[str, str], str] = {
 
 #: What ``lstmzoo.nn`` must never import (pure torch.nn building blocks).
 NN_FORBIDDEN_ROOTS = ("lightning", "pytorch_lightning")
-#: The package modules ``lstmzoo.nn`` may import: its own, nothing else of the package (an
-#: ``nn`` module that needs an error raises a built-in one, ``ValueError`` or ``TypeError``;
-#: the command line turns those into one-line configuration errors already).
-NN_ALLOWED = ("lstmzoo.nn",)
+#: The package modules ``lstmzoo.nn`` may import: its own and the error types (a leaf of plain
+#: Python: a head's unknown name or bad option is the same ConfigError, a ValueError, everywhere).
+NN_ALLOWED = ("lstmzoo.nn", "lstmzoo.errors")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import torch
 
 from lstmzoo.argtypes import plain
 from lstmzoo.checkpoint_file import read_checkpoint
+from lstmzoo.defaults import DEFAULT_LR
 from lstmzoo.errors import ConfigError, DataError
 from lstmzoo.inference import InferenceOptions, Quantize, Runtime
 from lstmzoo.lightning_ties import attached_trainer, convert_initial_hparams
@@ -27,10 +28,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-#: The learning rate of the default optimizer when a model's hyperparameters name none; the
-#: zoo's constructors take it as their ``lr`` default.
-DEFAULT_LR = 1e-3
 
 
 class TopologyMismatchError(ConfigError):

@@ -12,6 +12,7 @@ from torchmetrics import MeanAbsoluteError, MeanSquaredError, MetricCollection
 from torchmetrics.classification import MulticlassAccuracy
 
 from lstmzoo.argtypes import NonNegativeFloat, PositiveFloat, PositiveInt, Probability
+from lstmzoo.defaults import DEFAULT_LR
 from lstmzoo.inference import engine_for, equal_length_batches
 from lstmzoo.models.base import TopologyMismatchError, ZooModule
 from lstmzoo.nn.encoders import CellType, RecurrentEncoder
@@ -104,7 +105,7 @@ class SequenceModel(ZooModule):
         nonlinearity: Literal["tanh", "relu"] = "tanh",
         forget_bias: Optional[float] = None,
         head: HeadArg = None,
-        lr: PositiveFloat = 1e-3,
+        lr: PositiveFloat = DEFAULT_LR,
         weight_decay: NonNegativeFloat = 0.0,
     ) -> None:
         super().__init__()

@@ -64,8 +64,8 @@ class ElmanLoop(nn.Module):
         self.bias = rnn.bias
         self.relu = rnn.nonlinearity == "relu"
         self.directions = 2 if rnn.bidirectional else 1
-        for name in rnn._flat_weights_names:  # the same Parameters, under the same names
-            self.register_parameter(name, getattr(rnn, name))
+        for name, weight in rnn.named_parameters(recurse=False):  # the same Parameters and names
+            self.register_parameter(name, weight)
 
     def _weights(self, layer: int, reverse: bool) -> tuple[Tensor, Tensor, Tensor | None]:
         suffix = f"_l{layer}" + ("_reverse" if reverse else "")
