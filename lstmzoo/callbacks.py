@@ -206,10 +206,20 @@ class ResumableCheckpoint(ModelCheckpoint):
             or self._last_written_step == trainer.global_step
         ):
             return
+        self._write_last(trainer)
+        self._last_written_step = trainer.global_step
+
+    def _write_last(self, trainer: pl.Trainer) -> str:
+        """Save the current state as ``last.ckpt`` (as Lightning's own saves do: the callback's
+        state inside, ``save_weights_only`` respected, the loggers told); returns the path."""
+        assert self.dirpath is not None
         path = os.path.join(self.dirpath, self.CHECKPOINT_NAME_LAST + self.FILE_EXTENSION)
         self.last_model_path = path  # before saving: the callback's state is in the file
-        trainer.save_checkpoint(path)
-        self._last_written_step = trainer.global_step
+        trainer.save_checkpoint(path, weights_only=self.save_weights_only)
+        if trainer.is_global_zero:
+            for logger in trainer.loggers:
+                logger.after_save_checkpoint(self)
+        return path
 
     def on_train_batch_end(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, *args: Any, **kwargs: Any
@@ -270,13 +280,7 @@ class ResumableCheckpoint(ModelCheckpoint):
             return
         if trainer.state.fn != "fit" or self.dirpath is None or not self.save_last:
             return
-        path = os.path.join(self.dirpath, self.CHECKPOINT_NAME_LAST + self.FILE_EXTENSION)
-        self.last_model_path = path  # part of the callback state saved in the file, as on a save
-        trainer.save_checkpoint(path, weights_only=self.save_weights_only)
-        if trainer.is_global_zero:
-            for logger in trainer.loggers:
-                logger.after_save_checkpoint(self)
-        log.info("interrupted: saved %s", path)
+        log.info("interrupted: saved %s", self._write_last(trainer))
 
 
 class ThrottledRichProgressBar(RichProgressBar):
