@@ -135,3 +135,19 @@ def postgres_url() -> Iterator[str]:
             run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
         time.sleep(0.2)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def bad_case_ids(cases: list[tuple[dict, str]]) -> list[str]:
+    """Test ids for ``(sweep file entries, expected message)`` cases: the message's key."""
+    return [message.split(":")[0] + str(i) for i, (_, message) in enumerate(cases)]
+
+
+def assert_refused_before_any_trial(
+    tmp_path: Path, capsys: pytest.CaptureFixture, entries: dict, message: str
+) -> None:
+    """``sweep run`` of a sweep file with ``entries`` stops with a one-line error holding
+    ``message``, before any trial folder exists."""
+    path = write_sweep(tmp_path, **entries)
+    err = one_line_error(capsys, ["sweep", "run", str(path), "--root", str(tmp_path / "runs")])
+    assert message in err
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").rglob("trial_*"))

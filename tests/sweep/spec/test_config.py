@@ -10,7 +10,12 @@ import pytest
 from lstmzoo.cli import main
 from lstmzoo.sweep.spec import compose_config, load_spec, validate_against_config
 
-from ..conftest import REPO, one_line_error, write_sweep
+from ..conftest import (
+    REPO,
+    assert_refused_before_any_trial,
+    bad_case_ids,
+    write_sweep,
+)
 
 
 def test_compose_config_sets_values_seed_logger_and_best_checkpoint(tmp_path: Path) -> None:
@@ -80,16 +85,11 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("entries", "message"), BAD, ids=[m.split(":")[0] + str(i) for i, (_, m) in enumerate(BAD)]
-)
+@pytest.mark.parametrize(("entries", "message"), BAD, ids=bad_case_ids(BAD))
 def test_keys_and_values_the_config_rejects_are_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture, entries: dict, message: str
 ) -> None:
-    path = write_sweep(tmp_path, **entries)
-    err = one_line_error(capsys, ["sweep", "run", str(path), "--root", str(tmp_path / "runs")])
-    assert message in err
-    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").rglob("trial_*"))
+    assert_refused_before_any_trial(tmp_path, capsys, entries, message)
 
 
 def test_check_only_runs_nothing(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from lstmzoo.errors import ConfigError
 from lstmzoo.sweep.spec import Categorical, Range, load_spec
 from lstmzoo.sweep.spec.space import parse_dimension
 
-from ..conftest import one_line_error, write_sweep
+from ..conftest import assert_refused_before_any_trial, bad_case_ids, write_sweep
 
 
 def test_a_grid_enumerates_a_range_with_step(tmp_path: Path) -> None:
@@ -76,13 +76,8 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("entries", "message"), BAD, ids=[m.split(":")[0] + str(i) for i, (_, m) in enumerate(BAD)]
-)
+@pytest.mark.parametrize(("entries", "message"), BAD, ids=bad_case_ids(BAD))
 def test_bad_spaces_are_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture, entries: dict, message: str
 ) -> None:
-    path = write_sweep(tmp_path, **entries)
-    err = one_line_error(capsys, ["sweep", "run", str(path), "--root", str(tmp_path / "runs")])
-    assert message in err
-    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").rglob("trial_*"))
+    assert_refused_before_any_trial(tmp_path, capsys, entries, message)
