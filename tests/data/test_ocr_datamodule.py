@@ -163,3 +163,143 @@ def test_the_prerender_key_follows_every_augmentation_knob() -> None:
         dict(holdout_fonts=["Lato"]),
     ):
         assert key(**change) != base, change
+
+
+# ---------------------------------------------------------------------------- text lines
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory):
+    from tests.helpers_text import write_rated_corpora
+
+    return write_rated_corpora(tmp_path_factory.mktemp("rated"), n=40)
+
+
+def lines_module(corpora, **kwargs) -> OCRDataModule:
+    settings = dict(
+        alphabet="printable",
+        case_fold=False,
+        text_source="lines",
+        variable_width=True,
+        font_box=True,
+        image_width=512,
+        snippets_file=str(corpora),
+        num_train=48,
+        num_val=12,
+        num_test=12,
+        batch_size=8,
+        train_fonts=["DejaVu Sans", "TeX Gyre Termes"],
+    )
+    settings.update(kwargs)
+    return OCRDataModule(**settings)
+
+
+def test_line_batches_hold_similar_widths_padded_with_the_background(corpora) -> None:
+    from lstmzoo.data.ocr.images import background_level
+    from lstmzoo.nn.crnn import crnn_output_length
+    from lstmzoo.nn.ctc import ctc_min_steps
+
+    dm = lines_module(corpora)
+    assert dm.max_chars == 64 and dm.model_kwargs()["keep_ratio"] is True
+    dm.setup("fit")
+    loader = dm.train_dataloader()
+    batches = list(loader)
+    assert len(batches) == len(loader) and sum(len(b["text"]) for b in batches) == 48
+    for batch in batches:
+        widths = batch["widths"].tolist()
+        assert batch["x"].shape[-1] == max(widths) <= 512
+        assert all(w % 4 == 0 for w in widths)
+        for i, (text, width) in enumerate(zip(batch["text"], widths)):
+            assert not dm.alphabet.unknown_chars(text) and len(text) <= 64
+            assert ctc_min_steps(text) <= crnn_output_length(width)
+            if width < max(widths):
+                pad = batch["x"][i, ..., width:]
+                level = background_level(batch["x"][i, ..., :width])
+                assert torch.allclose(pad, torch.full_like(pad, level))
+    spread = [max(b["widths"]) / min(b["widths"]) for b in batches if len(b["text"]) > 1]
+    assert sorted(spread)[len(spread) // 2] < 2.0  # grouped by width (the median batch)
+    val = [b["text"] for b in dm.val_dataloader()]
+    assert val == [b["text"] for b in dm.val_dataloader()]  # fixed
+    first_epoch = {t for b in batches for t in b["text"]}
+    assert first_epoch != {t for b in loader for t in b["text"]}  # a new epoch, new lines
+
+
+def test_line_settings_are_checked(corpora, tmp_path) -> None:
+    with pytest.raises(ConfigError, match="prerender_dir"):
+        lines_module(corpora, prerender_dir=str(tmp_path))
+    with pytest.raises(ConfigError, match="text_source"):
+        OCRDataModule(text_source="pages")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="unknown kind 'poems'"):
+        lines_module(corpora, line_mix={"poems": 1.0})
+    dm = lines_module(corpora, degradations={"jpeg_prob": 0.5})  # a YAML mapping
+    assert dm.degradations.jpeg_prob == 0.5 and dm.degradations.blur_prob == 0.35
+
+
+def test_lines_without_the_corpora_fail_and_say_how_to_get_them(tmp_path) -> None:
+    dm = OCRDataModule(
+        alphabet="printable",
+        case_fold=False,
+        text_source="lines",
+        variable_width=True,
+        cache_dir=str(tmp_path / "empty"),
+        download=False,
+    )
+    with pytest.raises(DataError, match="pip download"):
+        dm.setup("fit")
+    # generated lines only need no corpora
+    generated = OCRDataModule(
+        alphabet="printable",
+        case_fold=False,
+        text_source="lines",
+        variable_width=True,
+        line_mix={"prices": 1.0, "dates": 1.0},
+        cache_dir=str(tmp_path / "empty"),
+        download=False,
+        num_val=4,
+    )
+    assert len(generated.synthetic("val")[0]["text"]) > 0
+
+
+def test_own_lines_at_natural_width_are_checked_against_their_own_steps(tmp_path) -> None:
+    from lstmzoo.data.ocr import save_sample
+
+    folder = tmp_path / "own"
+    texts = ["This is a great deal.", "Total: $4.99", "ok"]
+    rows = []
+    for i, text in enumerate(texts):
+        save_sample(folder / f"{i}.png", text, line=True, seed=i)
+        rows.append(f"{i}.png\t{text}")
+    rows.append("2.png\tok but this label is far too long for a two-letter image")
+    (folder / "labels.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    settings = dict(alphabet="printable", case_fold=False, variable_width=True, image_width=512)
+    with pytest.raises(DataError, match=r"labels\.txt, line 4 \(.*2\.png\).*CTC steps"):
+        OCRDataModule(train_path=str(folder), val_fraction=0.0, **settings).setup("fit")
+    dm = OCRDataModule(
+        train_path=str(folder), val_fraction=0.0, too_long_policy="skip", batch_size=8, **settings
+    )
+    dm.setup("fit")
+    batch = next(iter(dm.train_dataloader()))
+    assert sorted(batch["text"]) == sorted(texts)
+    for text, width in zip(batch["text"], batch["widths"].tolist()):
+        assert width >= 8 and (text != "ok" or width < 100)  # natural widths, not stretched
+
+
+def test_shipped_line_recipe_builds_its_data_and_holds_out_two_families(corpora) -> None:
+    import yaml
+
+    from lstmzoo.data.ocr import PACKAGED_FONTS
+
+    configs = REPO / "configs"
+    words = yaml.safe_load((configs / "crnn_ocr.yaml").read_text())["data"]["init_args"]
+    recipe = yaml.safe_load((configs / "crnn_ocr_lines.yaml").read_text())
+    data = recipe["data"]["init_args"]
+    unseen = yaml.safe_load((configs / "crnn_ocr_lines_unseen_font.yaml").read_text())
+    assert data["holdout_fonts"] == words["holdout_fonts"]
+    assert unseen["data"]["init_args"]["test_fonts"] == data["holdout_fonts"]
+    kinds = {f: p.kind for p in PACKAGED_FONTS for f in p.families}
+    assert {kinds[f] for f in data["holdout_fonts"]} == {"serif", "sans"}
+    assert recipe["trainer"]["max_time"] == "00:00:30:00"
+    assert recipe["model"]["init_args"]["metrics"] == "lines"
+    dm = OCRDataModule(**{**data, "snippets_file": str(corpora), "num_val": 4, "num_workers": 0})
+    assert dm.alphabet.chars.startswith("0123456789abc") and len(dm.alphabet) == 95
+    assert not dm.degradations.is_default
+    item = dm.synthetic("val")[0]
+    assert item["x"].shape[1] == 32 and item["x"].shape[-1] <= 1024

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ import torch
 import lstmzoo
 from lstmzoo.data.ocr import OCRDataModule
 from lstmzoo.models.ocr import CRNNOCR
+from lstmzoo.nn.ctc import PRINTABLE_ALPHABET
 from tests.helpers_ocr import REPO, tiny_cli_args, write_sample
 
 pytest.importorskip("PIL")
@@ -258,3 +260,52 @@ def test_cli_fit_test_predict_with_the_shipped_config(tmp_path) -> None:
     assert pred.returncode == 0, pred.stderr[-3000:]
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(records) == 1 and set(records[0]) == {"path", "text", "confidence"}
+
+
+def line_batch(n: int = 4) -> dict:
+    """A batch of generated text lines (no corpora needed) at their natural widths."""
+    dm = OCRDataModule(
+        alphabet="printable",
+        case_fold=False,
+        text_source="lines",
+        variable_width=True,
+        font_box=True,
+        image_width=512,
+        line_mix={"prices": 1.0, "dates": 1.0, "words": 1.0},
+        num_val=n,
+        batch_size=n,
+    )
+    dm.setup("validate")
+    return next(iter(dm.val_dataloader()))
+
+
+@pytest.mark.filterwarnings("ignore:You are trying to `self.log\\(\\)` but the `self.trainer`")
+def test_line_metrics_are_cer_wer_and_exact_lines() -> None:
+    model = tiny_model(alphabet="printable", case_fold=False, image_width=512, metrics="lines")
+    assert model.hparams["alphabet"] == PRINTABLE_ALPHABET  # a named alphabet is stored spelled out
+    assert model.net.num_classes == 96
+    batch = line_batch()
+    model.val_metrics.reset()
+    model.validation_step(batch, 0)
+    values = model.val_metrics.compute()
+    assert set(values) == {"val/cer", "val/wer", "val/line_acc"}
+    assert float(values["val/wer"]) > 0.5 and float(values["val/line_acc"]) == 0.0
+    assert tiny_model().hparams["metrics"] == "words"  # the word model's metrics stay
+    with pytest.raises(lstmzoo.ConfigError, match="metrics"):
+        tiny_model(metrics="pages")
+
+
+def test_training_on_lines_of_mixed_widths_with_and_without_packing() -> None:
+    batch = line_batch(6)
+    widths = batch["widths"]
+    assert len(set(widths.tolist())) > 1  # a batch of mixed widths
+    losses = []
+    for pack in (True, False):
+        model = tiny_model(alphabet="printable", case_fold=False, pack_sequences=pack)
+        out = model(batch["x"], widths)
+        assert out.lengths.tolist() == (widths // 4 + 1).tolist()  # CTC counts each line's own
+        loss = model.ctc_loss(out, batch["text"])
+        loss.backward()
+        losses.append(float(loss.detach()))
+    assert all(math.isfinite(v) and v > 0 for v in losses)
+    assert losses[0] != losses[1]  # the backward LSTMs saw the padding in one of them

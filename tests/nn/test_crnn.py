@@ -111,3 +111,18 @@ def test_pure_torch_modules_do_not_import_lightning() -> None:
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_unpacked_lstms_report_the_same_lengths_and_agree_on_equal_widths() -> None:
+    torch.manual_seed(0)
+    net = CRNN(11, hidden_size=16, width_mult=0.25, batch_norm="none").eval()
+    x = torch.randn(3, 1, 32, 160)
+    mixed = torch.tensor([160, 100, 40])
+    packed, padded = net(x, mixed), net(x, mixed, pack=False)
+    assert padded.lengths.tolist() == packed.lengths.tolist() == [41, 26, 11]
+    # the widest image has no padding: both ways read it the same
+    torch.testing.assert_close(padded.logits[0], packed.logits[0])
+    # a narrower one: its backward LSTM starts in the padding when not packed
+    assert not torch.allclose(padded.logits[2, :11], packed.logits[2, :11])
+    full = torch.full((3,), 160)
+    torch.testing.assert_close(net(x, full, pack=False).logits, net(x, full).logits)

@@ -1,15 +1,17 @@
-"""The OCR data module: synthetic text lines by default, the user's own images on request."""
+"""The OCR data module: synthetic words or text lines by default, the user's own images on
+request."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Optional
 
 import torch
-from torch.utils.data import DataLoader, Dataset, Sampler, Subset
+from torch.utils.data import DataLoader, Dataset, Subset
 
 from lstmzoo.argtypes import (
     ClosedUnitInterval,
@@ -20,6 +22,7 @@ from lstmzoo.argtypes import (
     Probability,
 )
 from lstmzoo.data.base import ZooDataModule
+from lstmzoo.data.ocr.degrade import Degradations
 from lstmzoo.data.ocr.files import (
     IMAGE_SUFFIXES,
     LabeledImages,
@@ -32,6 +35,7 @@ from lstmzoo.data.ocr.files import (
 from lstmzoo.data.ocr.fonts import FontFile, font_families, resolve_fonts
 from lstmzoo.data.ocr.images import ImagePrep, collate_lines
 from lstmzoo.data.ocr.labels import OOVPolicy, TooLongPolicy, check_labels
+from lstmzoo.data.ocr.linetext import LineTextSource, check_line_mix, load_sentences
 from lstmzoo.data.ocr.render import (
     SyntheticTextLines,
     TextLineRenderer,
@@ -39,6 +43,7 @@ from lstmzoo.data.ocr.render import (
     check_augmentation,
     load_words,
 )
+from lstmzoo.data.ocr.sampler import FreshBucketBatchSampler, FreshSampler, width_batches
 from lstmzoo.errors import ConfigError, DataError
 from lstmzoo.nn.crnn import crnn_output_length
 from lstmzoo.nn.ctc import DEFAULT_ALPHABET, Alphabet
@@ -48,6 +53,8 @@ __all__ = ["FreshSampler", "OCRDataModule"]
 log = logging.getLogger(__name__)
 
 Split = Literal["train", "val", "test"]
+#: The longest synthetic text of each ``text_source`` unless ``max_chars`` says otherwise.
+DEFAULT_MAX_CHARS = {"words": 12, "lines": 64}
 #: Seed offsets of the synthetic splits (the text of test sample i is the same for any fonts).
 SPLIT_SEEDS = {"train": 0, "val": 10_007, "test": 20_011}
 
@@ -68,29 +75,6 @@ def _check_files(paths: Sequence[Path], label_file: Path) -> None:
         raise DataError(
             f"{label_file}: {len(bad)} image file(s) cannot be read: {', '.join(bad[:5])}{more}"
         )
-
-
-class FreshSampler(Sampler[int]):
-    """Epoch ``e`` of an endless synthetic set: indices ``e * n`` to ``(e + 1) * n - 1``.
-
-    Every epoch sees new samples, each still fixed by ``(seed, index)``. ``epoch_fn`` returns
-    the current epoch (the trainer's, so a resumed run continues with new samples); without it
-    the sampler counts its own epochs.
-    """
-
-    def __init__(self, num_samples: int, epoch_fn: Optional[Callable[[], int]] = None) -> None:
-        self.num_samples = num_samples
-        self.epoch_fn = epoch_fn
-        self._epoch = 0
-
-    def __len__(self) -> int:
-        return self.num_samples
-
-    def __iter__(self) -> Iterator[int]:
-        epoch = self.epoch_fn() if self.epoch_fn is not None else self._epoch
-        self._epoch += 1
-        start = epoch * self.num_samples
-        return iter(range(start, start + self.num_samples))
 
 
 class OCRDataModule(ZooDataModule):
@@ -133,7 +117,7 @@ class OCRDataModule(ZooDataModule):
         font_dirs: extra folders (or files) to look for fonts in.
         words_file: word list, one word per line (default: the built-in list, the same on every
             machine; ``"system"``: the machine's ``/usr/share/dict/words``).
-        max_chars: longest synthetic text.
+        max_chars: longest synthetic text (default: 12 characters for words, 64 for lines).
         random_fraction, number_fraction, case_mix: the synthetic text mix (see
             :class:`~lstmzoo.data.ocr.render.TextSource`).
         font_size: ``[min, max]`` rendering size in pixels.
@@ -142,8 +126,39 @@ class OCRDataModule(ZooDataModule):
             natural aspect ratio, and source-resolution variation (see
             :class:`~lstmzoo.data.ocr.render.TextLineRenderer`).
         prerender_dir: render the synthetic training set once into this folder and reuse it
-            (then ``num_train`` is its fixed size and epochs repeat it, shuffled).
+            (then ``num_train`` is its fixed size and epochs repeat it, shuffled; fixed-width
+            images only).
         batch_size, num_workers, seed: loader settings and the base seed.
+        text_source: what the synthetic images say: ``"words"`` (single words, numbers and
+            random strings: :class:`~lstmzoo.data.ocr.render.TextSource`) or ``"lines"``
+            (lines of running text of up to ``max_chars`` characters: sentences of the rated
+            corpora and generated numbers, prices, dates, codes, addresses, ...:
+            :class:`~lstmzoo.data.ocr.linetext.LineTextSource`; meant for an alphabet with a
+            space, such as ``"printable"``).
+        line_mix: weights of the kinds of line (``None``:
+            :data:`~lstmzoo.data.ocr.linetext.DEFAULT_LINE_MIX`); a mix without
+            ``sentences`` needs no corpora.
+        corpora, snippets_file, cache_dir, download: where the sentences of ``"lines"`` come
+            from: the named rated corpora (default all four) of the ``vaderSentiment`` 3.3.2
+            source distribution, fetched with pip and checked (or a local copy in
+            ``snippets_file``; see :func:`~lstmzoo.data.ocr.linetext.load_sentences`). Without
+            them the data module fails with a message saying how to get them.
+        variable_width: images keep their natural width at height 32 (a multiple of 4, at most
+            ``image_width``), for text lines of any length; training batches group images of
+            similar width (the synthetic ones by their text's length) and are padded with each
+            image's background to the widest, the model told every image's width (synthetic
+            images are grouped by an estimate of their width made before they are drawn).
+        font_box: synthetic lines reach from the top of the font's capitals to the bottom of
+            its descenders whatever their text (the same glyph scale for every line of a font),
+            instead of the text's own ink.
+        degradations: what synthetic images go through besides the settings above: blur and
+            noise (on by default), JPEG, uneven illumination and contrast, underline and
+            strike-through, letter spacing and the scan look (binarization, dilation /
+            erosion, dust, 300-dpi glyph sizes); see
+            :class:`~lstmzoo.data.ocr.degrade.Degradations`. In YAML, a mapping of its fields.
+        predict_positions: prediction batches carry each image's width as read
+            (``source_widths``), and the model's prediction records then give every
+            character's x range in the image's pixels (``positions``).
     """
 
     input_kind = "image"
@@ -173,7 +188,7 @@ class OCRDataModule(ZooDataModule):
         font_source: Literal["packaged", "system", "all"] = "packaged",
         font_dirs: Optional[list[str]] = None,
         words_file: Optional[str] = None,
-        max_chars: PositiveInt = 12,
+        max_chars: Optional[PositiveInt] = None,
         random_fraction: ClosedUnitInterval = 0.2,
         number_fraction: ClosedUnitInterval = 0.05,
         case_mix: Sequence[float] = (1.0, 0.0, 0.0),
@@ -187,8 +202,26 @@ class OCRDataModule(ZooDataModule):
         batch_size: PositiveInt = 64,
         num_workers: NonNegativeInt = 0,
         seed: int = 0,
+        text_source: Literal["words", "lines"] = "words",
+        line_mix: Optional[dict[str, float]] = None,
+        corpora: Optional[list[str]] = None,
+        snippets_file: Optional[str] = None,
+        cache_dir: Optional[str] = None,
+        download: bool = True,
+        variable_width: bool = False,
+        font_box: bool = False,
+        degradations: Optional[Degradations] = None,
+        predict_positions: bool = False,
     ) -> None:
         super().__init__(batch_size, num_workers, seed)
+        if text_source not in ("words", "lines"):
+            raise ConfigError(f"text_source must be 'words' or 'lines', got {text_source!r}")
+        if variable_width and prerender_dir is not None:
+            raise ConfigError(
+                "prerender_dir stores fixed-width images: it cannot be used with variable_width"
+            )
+        if isinstance(degradations, dict):
+            degradations = Degradations(**degradations)
         if image_width < 4:
             raise ConfigError(f"image_width must be >= 4, got {image_width}")
         if predict_resize not in ("auto", "fixed", "variable"):
@@ -220,7 +253,7 @@ class OCRDataModule(ZooDataModule):
         self.font_source = font_source
         self.font_dirs = list(font_dirs or [])
         self.words_file = words_file
-        self.max_chars = max_chars
+        self.max_chars = max_chars if max_chars is not None else DEFAULT_MAX_CHARS[text_source]
         self.random_fraction = random_fraction
         self.number_fraction = number_fraction
         self.case_mix = tuple(case_mix)
@@ -231,6 +264,17 @@ class OCRDataModule(ZooDataModule):
         self.resample_prob = resample_prob
         self.resample_height = tuple(resample_height)
         self.prerender_dir = prerender_dir
+        self.text_source = text_source
+        self.line_mix = check_line_mix(line_mix) if line_mix is not None else None
+        self.corpora = list(corpora) if corpora is not None else None
+        self.snippets_file = snippets_file
+        self.cache_dir = cache_dir
+        self.download = download
+        self.variable_width = variable_width
+        self.font_box = font_box
+        self.degradations = degradations if degradations is not None else Degradations()
+        self.predict_positions = predict_positions
+        self._sentences: dict[str, list[str]] | None = None
         self._font_cache: dict[str, list[FontFile]] = {}
         self._words: list[str] | None = None
         self._ready: set[str] = set()
@@ -239,7 +283,8 @@ class OCRDataModule(ZooDataModule):
     # ----------------------------------------------------------------- model <-> data
     @property
     def max_steps(self) -> int:
-        """CTC steps of a training image: ``floor(image_width / 4) + 1``."""
+        """CTC steps of a training image (the widest, with ``variable_width``):
+        ``floor(image_width / 4) + 1``."""
         return int(crnn_output_length(self.image_width))
 
     def model_kwargs(self) -> dict[str, Any]:
@@ -247,7 +292,8 @@ class OCRDataModule(ZooDataModule):
             "alphabet": self.alphabet.chars,
             "case_fold": self.alphabet.case_fold,
             "image_width": self.image_width,
-            "keep_ratio": self.keep_ratio,
+            # a model trained at natural widths reads at natural widths (read(resize="auto"))
+            "keep_ratio": self.keep_ratio or self.variable_width,
         }
 
     def adopt_model_kwargs(self, kwargs: dict[str, Any]) -> None:
@@ -264,12 +310,19 @@ class OCRDataModule(ZooDataModule):
 
     # ----------------------------------------------------------------- building blocks
     def train_prep(self) -> ImagePrep:
+        """How the user's training, validation and test images become inputs."""
+        if self.variable_width:
+            return ImagePrep(32, None, max_width=self.image_width)
         return ImagePrep(32, self.image_width, self.keep_ratio)
 
     def predict_prep(self) -> ImagePrep:
+        """How prediction images become inputs (``predict_resize``); at variable width, an
+        image more than twice as wide as ``image_width`` at height 32 is an error row."""
         mode = self.predict_resize
         if mode == "auto":
-            mode = "variable" if self.keep_ratio else "fixed"
+            mode = "variable" if self.keep_ratio or self.variable_width else "fixed"
+        if mode == "variable" and self.variable_width:
+            return ImagePrep(32, None, max_width=2 * self.image_width, too_wide="error")
         return ImagePrep(32, None if mode == "variable" else self.image_width, self.keep_ratio)
 
     def fonts_for(self, split: Split) -> list[FontFile]:
@@ -312,7 +365,7 @@ class OCRDataModule(ZooDataModule):
 
     def _drawn_chars(self) -> str:
         chars = set(self.alphabet.chars)
-        if self.case_mix[1] > 0 or self.case_mix[2] > 0:
+        if self.text_source == "words" and (self.case_mix[1] > 0 or self.case_mix[2] > 0):
             chars |= {c.upper() for c in self.alphabet.chars if len(c.upper()) == 1}
         return "".join(sorted(chars))
 
@@ -321,6 +374,38 @@ class OCRDataModule(ZooDataModule):
             self._words = load_words(self.words_file, self.alphabet, self.max_chars)
             log.info("synthetic text: %d words in the word list", len(self._words))
         return self._words
+
+    def sentences(self) -> dict[str, list[str]]:
+        """The sentences of ``text_source="lines"``, per split (read once; see
+        :func:`~lstmzoo.data.ocr.linetext.load_sentences`)."""
+        if self._sentences is None:
+            self._sentences = load_sentences(
+                self.alphabet, self.corpora, self.snippets_file, self.cache_dir, self.download
+            )
+        return self._sentences
+
+    def text_source_for(self, split: Split) -> TextSource | LineTextSource:
+        """What the synthetic images of ``split`` say (see ``text_source``)."""
+        if self.text_source == "words":
+            return TextSource(
+                self.alphabet,
+                self.words(),
+                min(self.max_chars, self.max_steps),
+                self.random_fraction,
+                self.number_fraction,
+                self.case_mix,
+                self.max_steps,
+            )
+        mix = self.line_mix
+        needs_sentences = mix is None or mix.get("sentences", 0.0) > 0
+        return LineTextSource(
+            self.alphabet,
+            self.sentences()[split] if needs_sentences else [],
+            self.words(),
+            self.max_chars,
+            mix,
+            max_steps=self.max_steps,
+        )
 
     def synthetic(self, split: Split, num_samples: int | None = None) -> SyntheticTextLines:
         """The synthetic dataset of ``split`` (``num_samples`` overrides its configured size)."""
@@ -335,18 +420,15 @@ class OCRDataModule(ZooDataModule):
             self.natural_width_prob,
             self.resample_prob,
             self.resample_height,
-        )
-        source = TextSource(
-            self.alphabet,
-            self.words(),
-            min(self.max_chars, self.max_steps),
-            self.random_fraction,
-            self.number_fraction,
-            self.case_mix,
-            self.max_steps,
+            natural_width=self.variable_width,
+            max_width=self.image_width,
+            font_box=self.font_box,
+            degradations=self.degradations,
         )
         n = num_samples if num_samples is not None else self.sizes[split]
-        return SyntheticTextLines(n, self.seed + SPLIT_SEEDS[split], renderer, source)
+        return SyntheticTextLines(
+            n, self.seed + SPLIT_SEEDS[split], renderer, self.text_source_for(split)
+        )
 
     def labeled(
         self, path: str, what: str, strict: bool = True, prep: ImagePrep | None = None
@@ -361,7 +443,7 @@ class OCRDataModule(ZooDataModule):
                 names,
                 labels,
                 self.alphabet,
-                self.max_steps,
+                self._steps_of(dataset) if prep.width is None else self.max_steps,
                 self.oov_policy,
                 self.too_long_policy,
                 what,
@@ -375,38 +457,51 @@ class OCRDataModule(ZooDataModule):
         if not entries:
             raise DataError(f"{p}: no samples")
         names = [f"{p}, line {n} ({img})" for img, _, n in entries]
+        steps: int | list[int] = self.max_steps
+        if prep.width is None:  # each image gives the steps of its own width (from its header)
+            if strict:
+                _check_files([img for img, _, _ in entries], p)
+            steps = self._steps_of(LabeledImages([e[0] for e in entries], None, prep, strict))
         kept, normalized = check_labels(
             names,
             [lab for _, lab, _ in entries],
             self.alphabet,
-            self.max_steps,
+            steps,
             self.oov_policy,
             self.too_long_policy,
             what,
         )
         paths = [entries[i][0] for i in kept]
-        if strict:
+        if strict and prep.width is not None:
             _check_files(paths, p)
         return LabeledImages(paths, normalized, prep, strict)
+
+    @staticmethod
+    def _steps_of(dataset: LabeledImages) -> list[int]:
+        """CTC steps of every image of ``dataset`` at its input width (read from headers)."""
+        return [int(crnn_output_length(w)) for w in dataset.input_widths()]
 
     def predictable(self, path: str) -> Dataset:
         """What ``predict_path`` names: an image, a folder of images, a labels file or an LMDB."""
         prep = self.predict_prep()
+        sizes = self.predict_positions
         p = Path(path).expanduser()
         if is_lmdb(p):
-            return LmdbLines(p, prep, strict=False)
+            return LmdbLines(p, prep, strict=False, source_widths=sizes)
         if p.is_dir():
             images = list_images(p)
             if not images:
                 raise DataError(f"folder {p} holds no images ({', '.join(IMAGE_SUFFIXES)})")
-            return LabeledImages(images, None, prep, strict=False)
+            return LabeledImages(images, None, prep, strict=False, source_widths=sizes)
         if not p.exists():
             raise DataError(f"predict path {path} does not exist")
         if p.suffix.lower() in IMAGE_SUFFIXES:
-            return LabeledImages([p], None, prep, strict=False)
+            return LabeledImages([p], None, prep, strict=False, source_widths=sizes)
         entries = read_label_file(p)  # a labels file: its labels come along in the output
         labels = [self.alphabet.normalize(lab) for _, lab, _ in entries]
-        return LabeledImages([e[0] for e in entries], labels, prep, strict=False)
+        return LabeledImages(
+            [e[0] for e in entries], labels, prep, strict=False, source_widths=sizes
+        )
 
     # ----------------------------------------------------------------- Lightning hooks
     def setup(self, stage: str | None = None) -> None:
@@ -484,6 +579,20 @@ class OCRDataModule(ZooDataModule):
         if isinstance(dataset, SyntheticTextLines):
             trainer = getattr(self, "trainer", None)
             epoch_fn = (lambda: trainer.current_epoch) if trainer is not None else None
+            if self.variable_width:
+                return DataLoader(
+                    dataset,
+                    batch_sampler=FreshBucketBatchSampler(
+                        dataset.width_hint,
+                        self.sizes["train"],
+                        self.batch_size,
+                        self.seed,
+                        epoch_fn,
+                    ),
+                    num_workers=self.num_workers,
+                    collate_fn=self._collate_fn(),
+                    persistent_workers=self.num_workers > 0,
+                )
             return DataLoader(
                 dataset,
                 batch_size=self.batch_size,
@@ -494,10 +603,27 @@ class OCRDataModule(ZooDataModule):
             )
         return self._loader(dataset, "train", shuffle=True)
 
+    def _collate_fn(self) -> Any:
+        """A plain function (workers need not pickle the data module); lines are padded with
+        their background."""
+        if self.variable_width:
+            return functools.partial(collate_lines, pad="background")
+        return collate_lines
+
     def _loader(self, dataset: Dataset | None, name: str, shuffle: bool = False) -> DataLoader:
         if dataset is None:
             raise RuntimeError(
                 f"{type(self).__name__} has no {name} split: call setup() first or configure one"
+            )
+        if self.variable_width and name != "predict":
+            return DataLoader(
+                dataset,
+                batch_sampler=width_batches(
+                    _widths_of(dataset), self.batch_size, shuffle, self.seed
+                ),
+                num_workers=self.num_workers,
+                collate_fn=self._collate_fn(),
+                persistent_workers=self.num_workers > 0,
             )
         generator = torch.Generator().manual_seed(self.seed) if shuffle else None
         return DataLoader(
@@ -516,4 +642,17 @@ class OCRDataModule(ZooDataModule):
         return self._loader(self.val_set, "validation")
 
     def collate(self, samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
-        return collate_lines(samples)
+        return self._collate_fn()(samples)
+
+
+def _widths_of(dataset: Dataset) -> list[int]:
+    """What batches of similar width are grouped by: the estimated width of a synthetic sample,
+    the input width of one of the user's images."""
+    if isinstance(dataset, SyntheticTextLines):
+        return [dataset.width_hint(i) for i in range(len(dataset))]
+    if isinstance(dataset, Subset):
+        inner = _widths_of(dataset.dataset)
+        return [inner[i] for i in dataset.indices]
+    if isinstance(dataset, LabeledImages):
+        return dataset.input_widths()
+    return [1] * len(dataset)  # type: ignore[arg-type]

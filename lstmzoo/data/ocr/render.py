@@ -672,11 +672,13 @@ def save_sample(
     width: int = 100,
     augment: float = 0.0,
     seed: int = 0,
+    line: bool = False,
 ) -> Path:
     """Render ``text`` to a PNG file (an example input for docs and smoke tests); returns the path.
 
     ``font=None`` takes the first usable DejaVu Sans face of the packaged fonts (or any
-    usable font when it is missing).
+    usable font when it is missing). With ``line`` the text is drawn as a text line: at its
+    natural width (up to ``width`` pixels) with the font's line box, as the line recipe renders.
     """
     from lstmzoo.data.ocr.fonts import resolve_fonts
     from lstmzoo.errors import ConfigError
@@ -686,7 +688,12 @@ def save_sample(
             font = resolve_fonts(["DejaVu Sans"], chars=text)[0]
         except ConfigError:
             font = resolve_fonts(None, chars=text)[0]
-    renderer = TextLineRenderer([font], height, width, augment=augment)
+    if line:
+        renderer = TextLineRenderer(
+            [font], height, augment=augment, natural_width=True, max_width=width, font_box=True
+        )
+    else:
+        renderer = TextLineRenderer([font], height, width, augment=augment)
     image = renderer.render(text, random.Random(seed), font=font)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -695,11 +702,12 @@ def save_sample(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m lstmzoo.data.ocr OUT [--text T ...]``: write example images.
+    """``python -m lstmzoo.data.ocr OUT [--text T ...] [--lines]``: write example images.
 
     ``OUT`` ending in ``.png`` gets one image of the first text; any other ``OUT`` is a folder
     that gets one PNG per text and a ``labels.txt`` (so it works as ``predict_path`` or as a
-    tiny labelled set).
+    tiny labelled set). ``--lines`` draws text lines at their natural width (up to ``--width``,
+    then 1,024 by default) instead of 100-pixel word images.
     """
     import argparse
 
@@ -708,24 +716,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--text", nargs="+", default=["lstmzoo"])
     parser.add_argument("--font", default=None, help="font family (default: DejaVu Sans)")
     parser.add_argument("--augment", type=float, default=0.0)
-    parser.add_argument("--width", type=int, default=100)
+    parser.add_argument("--width", type=int, default=None, help="100, or 1024 with --lines")
+    parser.add_argument("--lines", action="store_true", help="text lines at natural width")
     parser.add_argument("--seed", type=int, default=0)
     opts = parser.parse_args(argv)
     from lstmzoo.data.ocr.fonts import resolve_fonts
 
+    width = opts.width if opts.width is not None else (1024 if opts.lines else 100)
     font = resolve_fonts([opts.font], chars="".join(opts.text))[0] if opts.font else None
+    options = dict(width=width, augment=opts.augment, line=opts.lines)
     if opts.out.suffix.lower() == ".png":
-        save_sample(
-            opts.out, opts.text[0], font, width=opts.width, augment=opts.augment, seed=opts.seed
-        )
+        save_sample(opts.out, opts.text[0], font, seed=opts.seed, **options)
         print(opts.out)
         return 0
     lines = []
     for i, text in enumerate(opts.text):
         name = f"{i:03d}_{''.join(c for c in text if c.isalnum())[:20] or 'text'}.png"
-        save_sample(
-            opts.out / name, text, font, width=opts.width, augment=opts.augment, seed=opts.seed + i
-        )
+        save_sample(opts.out / name, text, font, seed=opts.seed + i, **options)
         lines.append(f"{name}\t{text}")
     (opts.out / "labels.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(opts.out / "labels.txt")
