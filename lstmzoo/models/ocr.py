@@ -31,7 +31,13 @@ from lstmzoo.inference import (
     equal_length_batches,
 )
 from lstmzoo.models.base import BatchFormatError, ZooModule
-from lstmzoo.nn.crnn import CRNN, BatchNormWhere, CRNNOutput, crnn_output_length
+from lstmzoo.nn.crnn import (
+    CRNN,
+    BatchNormWhere,
+    CRNNOutput,
+    crnn_char_ranges,
+    crnn_output_length,
+)
 from lstmzoo.nn.ctc import (
     DEFAULT_ALPHABET,
     Alphabet,
@@ -55,12 +61,17 @@ class Reading(NamedTuple):
         confidence: product of the per-character confidences (see :mod:`lstmzoo.nn.ctc`).
         char_confidences: one probability per character of ``text``.
         error: why the image could not be read, else ``None``.
+        positions: with ``read(positions=True)``, every character's columns ``(x0, x1)``
+            (``x0 <= x < x1``) in the pixels of the image as given, from the CTC steps the
+            decoder attributes to it (see :func:`~lstmzoo.nn.crnn.crnn_char_ranges`); a word's
+            columns run from its first character's ``x0`` to its last one's ``x1``.
     """
 
     text: str
     confidence: float
     char_confidences: list[float]
     error: Optional[str] = None
+    positions: Optional[list[tuple[int, int]]] = None
 
 
 class _CRNNExport(nn.Module):
@@ -237,16 +248,19 @@ class CRNNOCR(ZooModule):
                 log_probs, targets.to(device), lengths.to(device), target_lengths.to(device)
             )
 
-    def decode(self, out: CRNNOutput, decoder: str | None = None) -> list[Decoded]:
-        """Decode a forward pass with the configured (or given) decoder."""
+    def decode(
+        self, out: CRNNOutput, decoder: str | None = None, align: bool = False
+    ) -> list[Decoded]:
+        """Decode a forward pass with the configured (or given) decoder; with ``align`` every
+        character's CTC steps too (:attr:`~lstmzoo.nn.ctc.Decoded.steps`)."""
         decoder = decoder or self.hparams["decoder"]
         with torch.autocast(device_type=out.logits.device.type, enabled=False):
             log_probs = out.logits.float().log_softmax(-1)
         if decoder == "beam":
             return beam_search_decode(
-                log_probs, out.lengths, self.alphabet, self.hparams["beam_width"]
+                log_probs, out.lengths, self.alphabet, self.hparams["beam_width"], align=align
             )
-        return greedy_decode(log_probs, out.lengths, self.alphabet)
+        return greedy_decode(log_probs, out.lengths, self.alphabet, align=align)
 
     def _same(self, a: str, b: str) -> tuple[str, str]:
         if self.hparams["case_sensitive_accuracy"]:
@@ -317,16 +331,24 @@ class CRNNOCR(ZooModule):
         """One JSON record per image: ``{"path", "text", "confidence"}`` (plus ``"label"`` when
         known), or ``{"path", "error"}`` for an image that could not be read. A tuple or
         bare-tensor batch has no paths: its records hold ``"index"`` (the image's position in
-        the batch) instead."""
+        the batch) instead. A batch with ``source_widths`` (the width of every image as read:
+        the data module's ``predict_positions``) also gives every character's columns in its
+        image, ``"positions": [[x0, x1], ...]`` (see :attr:`Reading.positions`)."""
         batch = self.as_batch(batch, "predict")
-        decoded = self.decode_images(batch["x"], batch.get("widths"), self.inference_options)
+        sources = batch.get("source_widths")
+        widths = batch.get("widths")
+        decoded = self.decode_images(
+            batch["x"], widths, self.inference_options, align=sources is not None
+        )
         records: list[dict[str, Any]] = []
         errors = batch.get("error") or [None] * len(decoded)
         labels = batch.get("text") or [None] * len(decoded)
         names = batch.get("name")
         ids = [("path", n) for n in names] if names is not None else []
         ids = ids or [("index", i) for i in range(len(decoded))]
-        for (id_key, name), d, err, label in zip(ids, decoded, errors, labels):
+        full = int(batch["x"].shape[-1])
+        input_widths = widths.tolist() if widths is not None else [full] * len(decoded)
+        for k, ((id_key, name), d, err, label) in enumerate(zip(ids, decoded, errors, labels)):
             if err is not None:
                 records.append({id_key: name, "error": err})
                 continue
@@ -335,6 +357,9 @@ class CRNNOCR(ZooModule):
                 "text": d.text,
                 "confidence": round(d.confidence, 6),
             }
+            if sources is not None:
+                spans = crnn_char_ranges(d.steps or [], input_widths[k], int(sources[k]))
+                record["positions"] = [list(span) for span in spans]
             if label is not None:
                 record["label"] = label
             records.append(record)
@@ -414,11 +439,13 @@ class CRNNOCR(ZooModule):
         widths: Tensor | None = None,
         options: InferenceOptions | None = None,
         decoder: str | None = None,
+        align: bool = False,
     ) -> list[Decoded]:
         """Read a batch of right-padded images ``x: (B, 1, 32, W)`` with true ``widths`` through
         the inference fast path (``options``, default float32 eager): the batch runs as
         sub-batches of images with the same CTC step count, each cropped to its widest image, so
-        an image is padded by at most 3 columns and its answer does not depend on its batch."""
+        an image is padded by at most 3 columns and its answer does not depend on its batch.
+        With ``align`` every character's CTC steps come too (:attr:`Decoded.steps`)."""
         engine = engine_for(self, options or InferenceOptions())
         n, full = x.shape[0], x.shape[-1]
         widths = torch.full((n,), full) if widths is None else widths.cpu().clamp(1, full)
@@ -427,7 +454,8 @@ class CRNNOCR(ZooModule):
             for group in equal_length_batches(crnn_output_length(widths).tolist(), n):
                 width = int(widths[group].max())
                 log_probs = engine(x[group, ..., :width].to(self.device))
-                for i, d in zip(group, self.decode(CRNNOutput(log_probs, None), decoder)):
+                out = CRNNOutput(log_probs, None)
+                for i, d in zip(group, self.decode(out, decoder, align)):
                     decoded[i] = d
         return decoded  # type: ignore[return-value]
 
@@ -440,22 +468,32 @@ class CRNNOCR(ZooModule):
         errors: Literal["raise", "record"] = "raise",
         runtime: Runtime = "torch",
         quantize: Quantize = "none",
+        positions: bool = False,
     ) -> list[Reading]:
         """Read the text of images (paths, encoded bytes or PIL images, one or many).
 
         Images are batched by width (see :meth:`decode_images`), so each gets the answer it
-        would get alone, however the others are sized.
+        would get alone, however the others are sized. A model whose alphabet has a space
+        reads whole lines: the text keeps its inner spaces and punctuation (see
+        :mod:`lstmzoo.nn.ctc` for the space rule).
 
         Args:
             images: one image or an iterable of them.
             batch_size: images per forward pass (at most).
             decoder: ``"greedy"`` or ``"beam"`` (default: the model's ``decoder``).
             resize: ``"fixed"`` (stretch to the training width), ``"variable"`` (height 32,
-                natural width) or ``"auto"`` (variable if trained with ``keep_ratio``).
+                natural width) or ``"auto"`` (variable if trained with ``keep_ratio``, as the
+                line recipe is).
             errors: ``"raise"`` a :class:`~lstmzoo.errors.DataError` naming an unreadable image,
-                or ``"record"`` it in :attr:`Reading.error`.
+                or ``"record"`` it in :attr:`Reading.error` and read the others. Unreadable:
+                a missing, empty or undecodable file, an image of no pixels, and at variable
+                width one more than :attr:`max_read_width` pixels wide at height 32 (a squeezed
+                line would read as nonsense; cut it into shorter lines). An image without text
+                is read: its text is empty (or short, with a low confidence).
             runtime: ``"torch"`` (eager) or ``"onnx"`` (onnxruntime), see :mod:`lstmzoo.inference`.
             quantize: ``"none"`` or ``"int8"`` (dynamic int8 LSTM and Linear weights).
+            positions: also give every character's columns in its image
+                (:attr:`Reading.positions`), to highlight a word.
 
         Returns:
             one :class:`Reading` per image, in order.
@@ -470,31 +508,49 @@ class CRNNOCR(ZooModule):
         mode = (
             resize if resize != "auto" else ("variable" if self.hparams["keep_ratio"] else "fixed")
         )
-        prep = ImagePrep(
-            32,
-            None if mode == "variable" else self.hparams["image_width"],
-            self.hparams["keep_ratio"],
-        )
+        if mode == "variable":
+            prep = ImagePrep(32, None, max_width=self.max_read_width, too_wide="error")
+        else:
+            prep = ImagePrep(32, self.hparams["image_width"], self.hparams["keep_ratio"])
         results: list[Reading | None] = []
         samples: dict[int, Tensor] = {}
+        source_widths: dict[int, int] = {}
         for i, image in enumerate(images):
             name = os.fspath(image) if isinstance(image, (str, os.PathLike)) else f"image {i}"
             try:
-                samples[i] = prep(open_image(image, name))
+                opened = open_image(image, name)
+                samples[i] = prep(opened)
+                source_widths[i] = int(opened.size[0])
                 results.append(None)
-            except DataError as err:
+            except (DataError, OSError, ValueError) as err:
+                message = str(err) if isinstance(err, DataError) else f"{name}: {err}"
                 if errors == "raise":
-                    raise
-                results.append(Reading("", 0.0, [], str(err)))
+                    if isinstance(err, DataError):
+                        raise
+                    raise DataError(f"cannot read image {message}") from err
+                results.append(Reading("", 0.0, [], message))
         order = list(samples)
         steps = [crnn_output_length(int(samples[i].shape[-1])) for i in order]
         with torch.inference_mode():
             for group in equal_length_batches(steps, batch_size):
                 batch = collate_lines([{"x": samples[order[k]]} for k in group])
-                decoded = self.decode_images(batch["x"], batch["widths"], options, decoder)
+                decoded = self.decode_images(
+                    batch["x"], batch["widths"], options, decoder, align=positions
+                )
                 for k, d in zip(group, decoded):
-                    results[order[k]] = Reading(d.text, d.confidence, d.char_confidences)
+                    i = order[k]
+                    spans = None
+                    if positions:
+                        width = int(samples[i].shape[-1])
+                        spans = crnn_char_ranges(d.steps or [], width, source_widths[i])
+                    results[i] = Reading(d.text, d.confidence, d.char_confidences, None, spans)
         return results  # type: ignore[return-value]
+
+    @property
+    def max_read_width(self) -> int:
+        """The widest image :meth:`read` takes at variable width, in pixels at height 32: 1,600
+        or twice the training width, whichever is more."""
+        return max(1600, 2 * int(self.hparams["image_width"]))
 
     @property
     def max_label_steps(self) -> int:

@@ -19,6 +19,8 @@ steps for width ``W`` (:func:`crnn_output_length`): 26 for 100. Each step sees a
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
 import torch
@@ -32,6 +34,7 @@ __all__ = [
     "CRNNBackbone",
     "CRNNOutput",
     "SequenceBlock",
+    "crnn_char_ranges",
     "crnn_output_length",
 ]
 
@@ -46,6 +49,46 @@ def crnn_output_length(width: int | Tensor) -> int | Tensor:
     if isinstance(width, Tensor):
         return torch.div(width, 4, rounding_mode="floor") + 1
     return int(width) // 4 + 1
+
+
+def crnn_char_ranges(
+    steps: Sequence[tuple[int, int]], input_width: int, source_width: int | None = None
+) -> list[tuple[int, int]]:
+    """Where characters are in an image, from the output steps CTC gave them.
+
+    Step ``t`` of the backbone is centred on input column ``4 t``. Each character gets a range
+    of columns reaching halfway to its neighbours' steps, so the ranges of a text tile it (a
+    word's range is from its first character's start to its last one's end); the first and
+    last characters reach as far outwards as inwards (a single one: its steps +- 2 columns).
+
+    Args:
+        steps: the ``(first, last)`` step of every character, in order (see
+            :func:`~lstmzoo.nn.ctc.ctc_align`).
+        input_width: the width of the image the model read (columns of its input).
+        source_width: the width of the image it was resized from (default: ``input_width``);
+            the ranges are in its pixels.
+
+    Returns:
+        ``[(x0, x1), ...]``: every character's columns ``x0 <= x < x1``, within
+        ``[0, source_width]``, at least one column wide where the image has room.
+    """
+    if not steps:
+        return []
+    source_width = input_width if source_width is None else source_width
+    centres = [2.0 * (a + b) for a, b in steps]
+    bounds = [2.0 * (steps[k][1] + steps[k + 1][0]) for k in range(len(steps) - 1)]
+    if bounds:
+        left = 2 * centres[0] - bounds[0]
+        right = 2 * centres[-1] - bounds[-1]
+    else:
+        left, right = 4.0 * steps[0][0] - 2, 4.0 * steps[0][1] + 2
+    edges = [min(left, 4.0 * steps[0][0] - 2), *bounds, max(right, 4.0 * steps[-1][1] + 2)]
+    scale = source_width / max(1, input_width)
+    cols = [min(source_width, max(0, round(e * scale))) for e in edges]
+    ranges = []
+    for x0, x1 in itertools.pairwise(cols):
+        ranges.append((x0, max(x1, min(x0 + 1, source_width))))  # at least one column
+    return ranges
 
 
 class CRNNBackbone(nn.Module):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import subprocess
@@ -309,3 +310,115 @@ def test_training_on_lines_of_mixed_widths_with_and_without_packing() -> None:
         losses.append(float(loss.detach()))
     assert all(math.isfinite(v) and v > 0 for v in losses)
     assert losses[0] != losses[1]  # the backward LSTMs saw the padding in one of them
+
+
+def line_model() -> CRNNOCR:
+    """An untrained line reader: it reads nonsense, but reads it the way a trained one would."""
+    return tiny_model(alphabet="printable", case_fold=False, image_width=512, keep_ratio=True)
+
+
+def check_positions(text: str, positions: list, width: int) -> None:
+    assert len(positions) == len(text)
+    assert all(0 <= x0 <= x1 <= width for x0, x1 in positions)
+    if width >= 4 * len(text):  # room for every character: the ranges tile the text
+        assert all(x0 < x1 for x0, x1 in positions)
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(positions))
+
+
+def bad_inputs(folder) -> dict:
+    """Each awkward input of read() and predict, written as a file."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "empty": folder / "empty.png",
+        "not_an_image": folder / "notes.png",
+        "one_pixel": folder / "one_pixel.png",
+        "huge": folder / "huge.png",
+        "no_text": folder / "blank.png",
+    }
+    files["empty"].write_bytes(b"")
+    files["not_an_image"].write_text("This is a text file, not a PNG.\n")
+    Image.new("L", (1, 32), 128).save(files["one_pixel"])
+    Image.new("L", (20_000, 32), 255).save(files["huge"])
+    Image.new("L", (300, 32), 255).save(files["no_text"])
+    return files
+
+
+def test_read_lines_with_positions_and_every_bad_input(tmp_path) -> None:
+    from PIL import Image
+
+    from lstmzoo.data.ocr import save_sample
+
+    model = line_model()
+    line = save_sample(
+        tmp_path / "line.png", "The food was cold, and we waited 40 minutes!", line=True
+    )
+    files = bad_inputs(tmp_path / "bad")
+    inputs = [line, *files.values(), Image.new("L", (0, 0))]
+    results = model.read(inputs, errors="record", positions=True)
+    assert len(results) == len(inputs)
+    by_name = dict(zip(["line", *files, "no_pixels"], results))
+    with Image.open(line) as img:
+        width = img.width
+    good = by_name["line"]
+    assert good.error is None and good.positions is not None
+    check_positions(good.text, good.positions, width)
+    assert "empty" in by_name["empty"].error
+    assert "cannot read image" in by_name["not_an_image"].error
+    assert "20000 x 32" in by_name["huge"].error and "shorter lines" in by_name["huge"].error
+    assert "empty (0 x 0 pixels)" in by_name["no_pixels"].error
+    for name in ("one_pixel", "no_text"):  # read, not refused: the text is what the model sees
+        reading = by_name[name]
+        assert reading.error is None
+        check_positions(reading.text, reading.positions, 1 if name == "one_pixel" else 300)
+    for name in ("empty", "not_an_image", "huge", "no_pixels"):
+        assert by_name[name].text == "" and by_name[name].positions is None
+    assert model.read(line)[0].positions is None  # only when asked
+    with pytest.raises(lstmzoo.DataError, match="20000"):
+        model.read(files["huge"])
+    # positions are in the pixels of the image as given: here twice as large as the input
+    with Image.open(line) as img:
+        doubled = img.resize((img.width * 2, img.height * 2))
+    (reading,) = model.read([doubled], positions=True)
+    check_positions(reading.text, reading.positions, 2 * width)
+
+
+def test_predict_records_carry_positions_and_bad_inputs_are_rows(tmp_path) -> None:
+    from lstmzoo.data.ocr import save_sample
+
+    folder = tmp_path / "predict"
+    save_sample(folder / "line.png", "Total: $4.99", line=True)
+    files = bad_inputs(folder)
+    dm = OCRDataModule(
+        alphabet="printable",
+        case_fold=False,
+        variable_width=True,
+        image_width=512,
+        predict_path=str(folder),
+        predict_positions=True,
+        batch_size=16,
+    )
+    dm.setup("predict")
+    model = line_model().eval()
+    records = []
+    with torch.no_grad():
+        for batch in dm.predict_dataloader():
+            records += model.predict_step(batch, 0)
+    assert len(records) == 6
+    by_path = {r["path"]: r for r in records}
+    for name in ("empty", "not_an_image", "huge"):
+        assert set(by_path[str(files[name])]) == {"path", "error"}
+    for path in (folder / "line.png", files["one_pixel"], files["no_text"]):
+        record = by_path[str(path)]
+        assert set(record) == {"path", "text", "confidence", "positions"}
+        from PIL import Image
+
+        with Image.open(path) as img:
+            check_positions(record["text"], [tuple(p) for p in record["positions"]], img.width)
+    json.dumps(records)
+    plain = OCRDataModule(alphabet="printable", case_fold=False, predict_path=str(folder))
+    plain.setup("predict")
+    with torch.no_grad():
+        rows = model.predict_step(next(iter(plain.predict_dataloader())), 0)
+    assert all("positions" not in r for r in rows)  # only when asked

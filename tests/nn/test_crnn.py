@@ -126,3 +126,16 @@ def test_unpacked_lstms_report_the_same_lengths_and_agree_on_equal_widths() -> N
     assert not torch.allclose(padded.logits[2, :11], packed.logits[2, :11])
     full = torch.full((3,), 160)
     torch.testing.assert_close(net(x, full, pack=False).logits, net(x, full).logits)
+
+
+def test_character_ranges_tile_the_text_in_the_source_pixels() -> None:
+    from lstmzoo.nn.crnn import crnn_char_ranges
+
+    steps = [(2, 3), (5, 5), (7, 7), (10, 11)]  # step t is centred on column 4 t
+    ranges = crnn_char_ranges(steps, input_width=60)
+    assert ranges == [(4, 16), (16, 24), (24, 34), (34, 50)]
+    # halfway between neighbours; the outer sides as wide as the inner ones
+    assert crnn_char_ranges(steps, 60, source_width=120) == [(2 * a, 2 * b) for a, b in ranges]
+    assert crnn_char_ranges([(5, 6)], 60) == [(18, 26)]  # alone: its steps +- 2 columns
+    assert crnn_char_ranges([(0, 0), (1, 1)], 8) == [(0, 2), (2, 6)]  # clipped to the image
+    assert crnn_char_ranges([], 60) == []
