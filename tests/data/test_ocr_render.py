@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -15,6 +16,8 @@ from lstmzoo.errors import ConfigError
 from lstmzoo.nn.ctc import Alphabet, ctc_min_steps
 
 pytest.importorskip("PIL")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def small_module(**kwargs) -> OCRDataModule:
@@ -354,3 +357,43 @@ def test_a_label_too_long_for_its_image_is_redrawn() -> None:
         item = ds[i]
         assert item["text"] == "mm"
         assert ctc_min_steps(item["text"]) <= crnn_output_length(item["x"].shape[-1])
+
+
+EXAMPLE_LINES = REPO_ROOT / "examples" / "ocr_lines"
+EXAMPLE_TEXTS = [
+    "The food was cold, and we waited 40 minutes!",
+    "Coffee beans 500 g ..... $12.99",
+    "https://www.example.org/docs/reading-lines",
+    "Due date: 3 March 2024",
+]
+
+
+def test_the_example_lines_are_labelled_printable_lines() -> None:
+    from PIL import Image
+
+    from lstmzoo.data.ocr.files import read_label_file
+
+    entries = read_label_file(EXAMPLE_LINES / "labels.txt")
+    assert [label for _, label, _ in entries] == EXAMPLE_TEXTS
+    printable = Alphabet("printable", case_fold=False)
+    for path, label, _ in entries:
+        assert not printable.unknown_chars(label)
+        with Image.open(path) as img:
+            assert img.height == 32 and img.width % 4 == 0 and img.width >= 8 * len(label)
+
+
+def test_the_example_lines_are_what_their_documented_command_renders(tmp_path) -> None:
+    import PIL
+    from PIL import Image, features
+
+    from lstmzoo.data.ocr.render import main
+
+    if (PIL.__version__, features.version("freetype2")) != HASHED_WITH:
+        pytest.skip(f"the examples were rendered with Pillow / FreeType {HASHED_WITH}")
+    assert main([str(tmp_path), "--lines", "--text", *EXAMPLE_TEXTS]) == 0
+    shipped = sorted(p.name for p in EXAMPLE_LINES.glob("*.png"))
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == shipped
+    for name in shipped:
+        with Image.open(EXAMPLE_LINES / name) as a, Image.open(tmp_path / name) as b:
+            assert a.size == b.size and a.tobytes() == b.tobytes(), name
+    assert (tmp_path / "labels.txt").read_text() == (EXAMPLE_LINES / "labels.txt").read_text()

@@ -316,13 +316,15 @@ class OCRDataModule(ZooDataModule):
         return ImagePrep(32, self.image_width, self.keep_ratio)
 
     def predict_prep(self) -> ImagePrep:
-        """How prediction images become inputs (``predict_resize``); at variable width, an
-        image more than twice as wide as ``image_width`` at height 32 is an error row."""
+        """How prediction images become inputs (``predict_resize``); with ``variable_width``,
+        an image wider at height 32 than 1,600 pixels or twice ``image_width`` (whichever is
+        more, as :meth:`~lstmzoo.models.ocr.CRNNOCR.read` takes) is an error row."""
         mode = self.predict_resize
         if mode == "auto":
             mode = "variable" if self.keep_ratio or self.variable_width else "fixed"
         if mode == "variable" and self.variable_width:
-            return ImagePrep(32, None, max_width=2 * self.image_width, too_wide="error")
+            widest = max(1600, 2 * self.image_width)
+            return ImagePrep(32, None, max_width=widest, too_wide="error")
         return ImagePrep(32, None if mode == "variable" else self.image_width, self.keep_ratio)
 
     def fonts_for(self, split: Split) -> list[FontFile]:
