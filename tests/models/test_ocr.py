@@ -422,3 +422,60 @@ def test_predict_records_carry_positions_and_bad_inputs_are_rows(tmp_path) -> No
     with torch.no_grad():
         rows = model.predict_step(next(iter(plain.predict_dataloader())), 0)
     assert all("positions" not in r for r in rows)  # only when asked
+
+
+LINES_CONFIG = REPO / "configs" / "crnn_ocr_lines.yaml"
+
+
+def tiny_line_args(tmp_path) -> list[str]:
+    """configs/crnn_ocr_lines.yaml shrunk to seconds: a tiny model, tiny corpora, few lines."""
+    from tests.helpers_text import write_rated_corpora
+
+    corpora = write_rated_corpora(tmp_path / "rated", n=30)
+    return [
+        "-c", str(LINES_CONFIG),
+        "--model.init_args.width_mult", "0.125",
+        "--model.init_args.hidden_size", "16",
+        "--data.init_args.snippets_file", str(corpora),
+        "--data.init_args.image_width", "256",
+        "--data.init_args.max_chars", "16",
+        "--data.init_args.num_train", "16",
+        "--data.init_args.num_val", "8",
+        "--data.init_args.num_test", "8",
+        "--data.init_args.batch_size", "8",
+        "--data.init_args.num_workers", "0",
+        "--data.init_args.predict_path", str(REPO / "examples" / "ocr_lines"),
+        "--data.init_args.predict_positions", "true",
+        "--trainer.enable_progress_bar", "false",
+        "--trainer.enable_model_summary", "false",
+        "--trainer.logger", "false",
+        "--trainer.default_root_dir", str(tmp_path / "run"),
+    ]  # fmt: skip
+
+
+def test_the_line_recipe_parses_into_a_line_reader(tmp_path, monkeypatch) -> None:
+    from lstmzoo.cli import LstmzooCLI
+
+    monkeypatch.chdir(tmp_path)
+    cli = LstmzooCLI(args=tiny_line_args(tmp_path), run=False)
+    model, dm = cli.model, cli.datamodule
+    assert dm.text_source == "lines" and dm.variable_width and dm.font_box
+    assert dm.degradations.jpeg_prob == 0.2 and dm.degradations.hires_prob == 0.15
+    assert model.hparams["alphabet"] == PRINTABLE_ALPHABET and model.hparams["keep_ratio"]
+    assert model.hparams["metrics"] == "lines" and model.hparams["pack_sequences"] is False
+    assert model.hparams["image_width"] == 256  # linked from the data
+
+
+@pytest.mark.slow
+def test_cli_fit_test_predict_with_the_line_recipe(tmp_path, monkeypatch) -> None:
+    from lstmzoo.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    args = tiny_line_args(tmp_path)
+    assert main(["fit", *args, "--trainer.max_steps", "3", "--trainer.limit_val_batches", "1"]) == 0
+    ckpt = next((tmp_path / "run").rglob("last.ckpt"))
+    assert main(["test", *args, "--ckpt_path", str(ckpt)]) == 0
+    out = tmp_path / "lines.jsonl"
+    assert main(["predict", *args, "--ckpt_path", str(ckpt), "--predictions.output", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 4 and all("positions" in r for r in records)
