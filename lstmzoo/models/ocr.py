@@ -523,11 +523,13 @@ class CRNNOCR(ZooModule):
                 source_widths[i] = int(opened.size[0])
                 results.append(None)
             except (DataError, OSError, ValueError) as err:
-                message = str(err) if isinstance(err, DataError) else f"{name}: {err}"
+                if errors == "raise" and isinstance(err, DataError):
+                    raise
+                message = (
+                    str(err) if isinstance(err, DataError) else f"cannot read image {name}: {err}"
+                )
                 if errors == "raise":
-                    if isinstance(err, DataError):
-                        raise
-                    raise DataError(f"cannot read image {message}") from err
+                    raise DataError(message) from err
                 results.append(Reading("", 0.0, [], message))
         order = list(samples)
         steps = [crnn_output_length(int(samples[i].shape[-1])) for i in order]

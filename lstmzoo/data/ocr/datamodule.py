@@ -144,10 +144,9 @@ class OCRDataModule(ZooDataModule):
             ``snippets_file``; see :func:`~lstmzoo.data.ocr.linetext.load_sentences`). Without
             them the data module fails with a message saying how to get them.
         variable_width: images keep their natural width at height 32 (a multiple of 4, at most
-            ``image_width``), for text lines of any length; training batches group images of
-            similar width (the synthetic ones by their text's length) and are padded with each
-            image's background to the widest, the model told every image's width (synthetic
-            images are grouped by an estimate of their width made before they are drawn).
+            ``image_width``), for text lines of any length; batches group images of similar
+            width (synthetic ones by an estimate made before they are drawn) and are padded
+            with each image's background to the widest, the model told every image's width.
         font_box: synthetic lines reach from the top of the font's capitals to the bottom of
             its descenders whatever their text (the same glyph scale for every line of a font),
             instead of the text's own ink.

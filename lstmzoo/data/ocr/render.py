@@ -9,9 +9,14 @@ number; lower case, capitalized or upper case), the font (face and size), ink an
 levels (light text on a dark ground with probability ``invert_prob``), stroke weight, position
 and margins, a slight rotation and shear, the aspect ratio (stretched to the full width, or kept
 and padded with probability ``natural_width_prob``), the source resolution (resampled through a
-height of 20 to 80 pixels with probability ``resample_prob``), blur and pixel noise. Colour and
+height of 20 to 80 pixels with probability ``resample_prob``), blur and pixel noise, and the
+other degradations of :mod:`~lstmzoo.data.ocr.degrade` where they are switched on. Colour and
 palette images need no rendering of their own: every image is read as grayscale
 (:func:`~lstmzoo.data.ocr.images.to_grayscale`) and gray levels vary.
+
+Text lines (``natural_width``) keep the text's own width at the output height instead of a
+fixed one, and with ``font_box`` every line of a font has the same glyph scale; their texts come
+from :class:`~lstmzoo.data.ocr.linetext.LineTextSource`.
 """
 
 from __future__ import annotations
@@ -641,9 +646,9 @@ class SyntheticTextLines(Dataset):
         return image, label, self.renderer.noise_std(rng), rng.getrandbits(62)
 
     def width_hint(self, index: int) -> int:
-        """About the width of sample ``index`` (see
-        :meth:`TextLineRenderer.estimate_width`; its first draw, should it be redrawn), in
-        steps of 8 pixels: a cheap key for batches of similar width, nothing is rendered."""
+        """About the width of sample ``index`` in steps of 8 pixels (see
+        :meth:`TextLineRenderer.estimate_width`; of its first draw, should it be redrawn): a
+        cheap key for batches of similar width, nothing is rendered."""
         rng = self.rng(index)
         text, _ = self.source.sample(rng)
         return self.renderer.estimate_width(text, rng) // 8 * 8
