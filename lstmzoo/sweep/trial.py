@@ -161,14 +161,17 @@ def run_trial(opts: argparse.Namespace) -> dict[str, Any]:
     cli = None
     try:
         args = ["fit", "-c", opts.config]
-        if getattr(
-            opts, "ckpt_path", None
-        ):  # a retry: continue the earlier run (weights, optimizer, step)
+        resumed = bool(getattr(opts, "ckpt_path", None))
+        if resumed:  # a retry: continue the earlier run (weights, optimizer, step)
             args += ["--ckpt_path", opts.ckpt_path]
         cli = LstmzooCLI(args=args, trainer_defaults={"callbacks": callbacks})
         trainer = cli.trainer
         checkpoint = _best_checkpoint(trainer, opts.metric)
         score = checkpoint.best_model_score if checkpoint is not None else None
+        if score is None and opts.metric not in trainer.callback_metrics and resumed:
+            # the earlier run had trained to its end before it was killed: the fit resumed at
+            # its last step and had nothing left to do, so validate the restored weights
+            trainer.validate(cli.model, datamodule=cli.datamodule, verbose=False)
         if score is None:
             if opts.metric not in trainer.callback_metrics:
                 raise MetricMissingError(opts.metric, list(trainer.callback_metrics))
