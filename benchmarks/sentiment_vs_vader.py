@@ -105,16 +105,13 @@ def vader_accuracy(splits: dict) -> dict[str, float]:
 
 def load_sentiment(ckpt: str) -> Any:
     """A checkpoint file, or shipped weights as ``pretrained:bilstm_sentiment[:TAG]``."""
-    if ckpt.startswith("pretrained:"):
-        from lstmzoo.weights import load_pretrained
-
-        model_name, _, tag = ckpt.removeprefix("pretrained:").partition(":")
-        if model_name != "bilstm_sentiment":
-            sys.exit(f"{ckpt!r}: only bilstm_sentiment weights can be compared with VADER")
-        return load_pretrained(model_name, tag or None)
+    import lstmzoo
     from lstmzoo.models import BiLSTMSentiment
 
-    return BiLSTMSentiment.load_from_checkpoint(ckpt, map_location="cpu")
+    model = lstmzoo.load_model(ckpt)
+    if not isinstance(model, BiLSTMSentiment):
+        sys.exit(f"{ckpt!r} holds a {type(model).__name__}, not a bilstm_sentiment model")
+    return model.eval()
 
 
 def model_accuracy(ckpt: str, splits: dict, corpora: list[str]) -> dict[str, float]:
